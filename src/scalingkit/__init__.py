@@ -1,0 +1,5 @@
+"""scalingkit: forecast LLM training runs before paying for them."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

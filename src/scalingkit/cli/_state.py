@@ -1,0 +1,3 @@
+"""Global CLI state set by the app callback."""
+
+state = {"debug": False}

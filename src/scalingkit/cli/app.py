@@ -1,0 +1,33 @@
+"""The typer application; each command lives in its own module."""
+
+from __future__ import annotations
+
+import typer
+
+from . import datasets as datasets_cmd
+from . import demo as demo_cmd
+from . import fit as fit_cmd
+from . import laws as laws_cmd
+from . import predict as predict_cmd
+from ._state import state
+
+app = typer.Typer(
+    name="scalingkit",
+    help="Forecast how an LLM training run will turn out before paying for it.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+@app.callback()
+def _root(debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors.")):
+    state["debug"] = debug
+
+
+app.command("fit")(fit_cmd.fit)
+app.command("predict")(predict_cmd.predict)
+app.command("demo")(demo_cmd.demo)
+app.add_typer(laws_cmd.app, name="laws")
+app.add_typer(datasets_cmd.app, name="datasets")

@@ -1,0 +1,61 @@
+"""The predictor contract shared by every estimator (scikit-learn style)."""
+
+from __future__ import annotations
+
+import inspect
+
+from ..exceptions import NotFittedError
+
+__all__ = ["BasePredictor", "check_is_fitted"]
+
+
+class BasePredictor:
+    """Base class: keyword-only ``__init__`` that stores arguments, get/set_params.
+
+    Subclasses implement ``fit(table) -> self`` and ``predict(table) -> ndarray``;
+    learned state lives in attributes ending with ``_``.
+    """
+
+    _parameter_constraints: dict = {}
+
+    @classmethod
+    def _param_names(cls):
+        sig = inspect.signature(cls.__init__)
+        return sorted(p.name for p in sig.parameters.values() if p.name != "self" and p.kind != p.VAR_KEYWORD)
+
+    def get_params(self, deep=True):
+        return {k: getattr(self, k) for k in self._param_names()}
+
+    def set_params(self, **params):
+        valid = self._param_names()
+        for k, v in params.items():
+            if k not in valid:
+                msg = f"Invalid parameter {k!r} for estimator {type(self).__name__}. Valid parameters are: {valid!r}."
+                raise ValueError(msg)
+            setattr(self, k, v)
+        return self
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({args})"
+
+    def _validate_params(self):
+        for name, check in self._parameter_constraints.items():
+            value = getattr(self, name)
+            ok, expected = check(value)
+            if not ok:
+                msg = f"The {name!r} parameter of {type(self).__name__} must be {expected}. Got {value!r} instead."
+                raise ValueError(msg)
+
+    def __sklearn_is_fitted__(self):
+        return any(k.endswith("_") and not k.startswith("_") for k in vars(self))
+
+
+def check_is_fitted(estimator) -> None:
+    """Raise `NotFittedError` unless ``estimator`` has been fitted."""
+    if not estimator.__sklearn_is_fitted__():
+        msg = (
+            f"This {type(estimator).__name__} instance is not fitted yet. "
+            "Call 'fit' with appropriate arguments before using this estimator."
+        )
+        raise NotFittedError(msg)
