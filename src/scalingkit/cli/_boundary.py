@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import traceback
 
+import typer
 from rich.console import Console
 
 from ..exceptions import ScalingkitError
@@ -22,9 +23,9 @@ def run(argv=None) -> int:
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
         rv = app(args=args, prog_name="scalingkit", standalone_mode=False)
-    except click.Exit as exc:
+    except typer.Exit as exc:
         return exc.exit_code
-    except click.Abort:
+    except typer.Abort:
         err.print("[red]error:[/red] aborted")
         return EXIT_FAIL
     except click.ClickException as exc:  # usage errors: bad option, missing argument

@@ -47,7 +47,10 @@ def fit(
     from ..estimators import LawPredictor
     from ..fitting import format_report
 
+    from ..laws import get_law
+
     check_format(fmt)
+    get_law(law)  # unknown names fail before any data is read
     table = load_source(source, target=target, n_col=n_col, d_col=d_col)
     model = LawPredictor(law=law, loss=loss, delta=delta, n_starts=starts, fixed=_parse_fixed(fix) or None)
     model.fit(table)

@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 
 from ..exceptions import ScalingkitError, UnknownNameError
-from ._sources import file_table
+from ._sources import file_info, file_table
 
 __all__ = ["ENV", "DatasetHashError", "DatasetNotAvailable", "cache_dir", "fetch", "mirror_dir"]
 
@@ -78,12 +78,13 @@ def cache_dir() -> Path:
 
 
 def _file_info(relpath: str) -> dict:
-    table = file_table()
-    if relpath not in table:
+    info = file_info(relpath)
+    if info is None:
+        table = file_table()
         top = relpath.split("/", 1)[0]
         known = sorted(p for p in table if p.startswith(top + "/")) or sorted({p.split("/", 1)[0] for p in table})
         raise UnknownNameError("dataset file", relpath, known)
-    return table[relpath]
+    return info
 
 
 def _upstream(info: dict) -> list[str]:

@@ -12,7 +12,7 @@ Each dataset currently has one version, named after the pinned upstream commit
 from __future__ import annotations
 
 from ..exceptions import UnknownNameError
-from ._sources import SOURCES, file_table, tree_url
+from ._sources import SOURCES, registered_paths, tree_url
 
 __all__ = ["REGISTRY", "check_version", "dataset_files", "get_entry"]
 
@@ -274,7 +274,7 @@ def check_version(name: str, version: str | None) -> str:
 
 def dataset_files(name: str) -> list[str]:
     """Registered relative paths of ``name``, folders expanded, in registry order."""
-    table = file_table()
+    table = registered_paths()
     out = []
     for item in get_entry(name)["files"]:
         if item.endswith("/"):

@@ -20,7 +20,7 @@ import fnmatch
 import functools
 from importlib import resources
 
-__all__ = ["SOURCES", "file_table", "provenance", "raw_url", "tree_url"]
+__all__ = ["SOURCES", "file_info", "file_table", "provenance", "raw_url", "registered_paths", "tree_url"]
 
 #: Upstream repositories, pinned. ``license`` is what the repository states.
 SOURCES: dict[str, dict] = {
@@ -258,6 +258,28 @@ def _registry_lines() -> tuple[tuple[str, str, str | None], ...]:
     return tuple(rows)
 
 
+@functools.lru_cache(maxsize=1)
+def _cached_table() -> dict[str, dict]:
+    table = {}
+    for relpath, sha, url in _registry_lines():
+        info = provenance(relpath)
+        info["sha256"] = sha.removeprefix("sha256:")
+        if url is not None:
+            info["url"] = url
+        table[relpath] = info
+    return table
+
+
+def registered_paths() -> tuple[str, ...]:
+    """Every registered relative path, in registry order."""
+    return tuple(_cached_table())
+
+
+def file_info(relpath: str) -> dict | None:
+    """Registry entry of one file (shared, do not modify), or None when not registered."""
+    return _cached_table().get(relpath)
+
+
 def file_table() -> dict[str, dict]:
     """Every registered file: relative path -> sha256, url and provenance.
 
@@ -269,11 +291,4 @@ def file_table() -> dict[str, dict]:
         ``{relpath: {"sha256", "url", "url_exact", "derived", "derived_from",
         "builder", "source", "commit"}}`` (a new dict on every call).
     """
-    table = {}
-    for relpath, sha, url in _registry_lines():
-        info = provenance(relpath)
-        info["sha256"] = sha.removeprefix("sha256:")
-        if url is not None:
-            info["url"] = url
-        table[relpath] = info
-    return table
+    return {rel: {**info, "derived_from": list(info["derived_from"])} for rel, info in _cached_table().items()}

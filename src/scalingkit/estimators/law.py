@@ -107,7 +107,8 @@ class LawPredictor(BasePredictor):
         self._validate_params()
         table = _as_table(table)
         law = self._build_law(table)
-        table.check_distinct(dict(law.min_distinct), what=f"law '{law.name}'")
+        needed = {law.input_map.get(k, k): v for k, v in law.min_distinct.items()}
+        table.check_distinct(needed, what=f"law '{law.name}'")
         objective = make_objective(self.loss, self.delta if self.delta is not None else 1e-3)
         fitter = self.fitter or MultiStartLM(n_starts=self.n_starts)
         X = table.inputs(law.columns)

@@ -87,16 +87,17 @@ def _parts(params, X):
 
 
 def data_constrained(params, X):
-    """Loss under data repetition and excess parameters (Muennighoff et al. 2023, Eq. 5-7).
+    """Loss under data repetition and excess parameters (Muennighoff et al. 2023).
 
     ``L = E + A / N'^alpha + B / D'^beta`` with effective data and parameters
 
     - ``D' = U_D + U_D R_D* (1 - exp(-R_D / R_D*))``, ``R_D = max(D / U_D - 1, 0)``;
     - ``N' = U_N + U_N R_N* (1 - exp(-R_N / R_N*))``, ``R_N = N / U_N - 1``,
-      ``U_N = min(N, N_opt(U_D))``, where ``N_opt(U_D) = G (U_D G)^(beta/alpha)``
-      and ``G = (alpha A / (beta B))^(1/(alpha+beta))`` is the compute-optimal
-      parameter count for ``U_D`` tokens under the base law (as in the
-      authors' code; `data_constrained_optimal_n`).
+      ``U_N = min(N, N_opt(U_D))``. ``N_opt(U_D) = G (U_D G)^(beta/alpha)``,
+      with ``G = (alpha A / (beta B))^(1/(alpha+beta))``, is the parameter
+      count that the base Chinchilla law allocates to the compute budget
+      whose optimal token count is ``U_D`` (the README's ``D_to_N``, the
+      notebook's ``optimal_N(D_to_C(U))``; see `data_constrained_optimal_n`).
 
     ``U_N`` depends on (A, B, alpha, beta) through ``N_opt``; a joint fit
     therefore moves the cap with the base law. Rows with one epoch and no
@@ -118,8 +119,9 @@ def data_constrained(params, X):
     References
     ----------
     Muennighoff et al. (2023), "Scaling Data-Constrained Language Models",
-    NeurIPS, Eq. (5)-(7); ``huggingface/datablations`` README "Parametric Fit"
-    (``scaling_law``, ``D_to_N``) and ``utils/parametric_fit.ipynb``.
+    NeurIPS (arXiv 2305.16264), the data-constrained law;
+    ``huggingface/datablations`` README "Parametric Fit" (``scaling_law``,
+    ``D_to_N``) and ``utils/parametric_fit.ipynb``.
 
     Examples
     --------
@@ -189,7 +191,8 @@ DATA_CONSTRAINED = Law(
     inputs=("N", "D", "unique_tokens"),
     formula=("L = E + A / N'^alpha + B / D'^beta; D' = U_D (1 + RD_star (1 - exp(-R_D / RD_star))), "
              "N' = U_N (1 + RN_star (1 - exp(-R_N / RN_star))), U_N = min(N, N_opt(U_D))"),
-    reference="Muennighoff et al. 2023 (NeurIPS), Eq. 5-7; huggingface/datablations README and parametric_fit.ipynb",
+    reference=("Muennighoff et al. 2023 (NeurIPS, arXiv 2305.16264); "
+               "huggingface/datablations README and utils/parametric_fit.ipynb"),
     description="Data-constrained Chinchilla: repeated epochs and excess parameters lose value exponentially",
     min_distinct={"N": 2, "D": 2},
 )

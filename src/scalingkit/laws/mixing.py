@@ -36,6 +36,9 @@ __all__ = ["MIXING", "MIXING_ND", "mixing_law", "mixing_nd_law", "proportion_col
 _T_BOUNDS = (-20.0, 20.0)
 _GRID_BUDGET = 5000
 _PREFIX = "w_"
+_ND_REFERENCE = (
+    "mixture factor: Ye et al. 2025 (arXiv 2403.16952), per-domain law; N, D terms: Hoffmann et al. 2022, Eq. 2"
+)
 
 
 def proportion_columns(columns: Sequence[str]) -> list[str]:
@@ -230,7 +233,7 @@ def mixing_nd_law(domains: Sequence[str]) -> Law:
         params=base + _t_params(domains, 72),
         inputs=("N", "D", *(f"{_PREFIX}{d}" for d in domains)),
         formula="L = E + (A / N^alpha + B / D^beta) * exp(" + " + ".join(f"t_{d} * w_{d}" for d in domains) + ")",
-        reference="mixture factor: Ye et al. 2025 (arXiv 2403.16952), per-domain law; N, D terms: Hoffmann et al. 2022, Eq. 2",
+        reference=_ND_REFERENCE,
         description="Chinchilla reducible loss scaled by a data-mixing-law factor exp(sum t_j w_j) (our combination)",
         min_distinct={"N": 2, "D": 2, **{f"{_PREFIX}{d}": 2 for d in domains}},
     )
@@ -264,7 +267,7 @@ MIXING_ND = Law(
     params=mixing_nd_law(["_"]).params[:5],
     inputs=("N", "D"),
     formula="L = E + (A / N^alpha + B / D^beta) * exp(sum_j t_j * w_j), one t_<domain> per column w_<domain>",
-    reference="mixture factor: Ye et al. 2025 (arXiv 2403.16952), per-domain law; N, D terms: Hoffmann et al. 2022, Eq. 2",
+    reference=_ND_REFERENCE,
     description="Chinchilla reducible loss scaled by a data-mixing factor (coefficients resolved from w_<domain>)",
     min_distinct={"N": 2, "D": 2},
     resolve=_resolver(mixing_nd_law, "mixing_nd"),

@@ -90,7 +90,8 @@ OVERTRAINING = Law(
     ),
     inputs=("N", "D"),
     formula="L = E + (a M^eta + b M^-eta) C^-eta,  C = 6 N D,  M = D / N",
-    reference="Gadre et al. 2024 (arXiv 2403.08540), L(C, M) law; code: mlfoundations/scaling scaling/laws.py powlaw_ours",
+    reference=("Gadre et al. 2024 (arXiv 2403.08540), L(C, M) law; "
+               "code: mlfoundations/scaling scaling/laws.py powlaw_ours"),
     description="Over-training law: Chinchilla with tied exponents, written in compute and tokens per parameter",
     min_distinct={"N": 2, "D": 2},
 )
