@@ -62,7 +62,8 @@ def test_loader_defaults(loader_name, require):
     assert isinstance(result, RunsTable)
     assert np.all(result.N > 0)
     assert np.all(result.D > 0)
-    assert np.all(np.isfinite(result.y)) and np.all(result.y > 0)
+    assert np.all(np.isfinite(result.y))
+    assert np.all(result.y > 0)
     assert result.meta.source.startswith(f"dataset:{name}@")
     assert result.meta.n_convention == REGISTRY[name]["n_convention"]
     assert result.meta.units["D"].startswith("tokens")
@@ -169,7 +170,7 @@ def test_regmix_splits_and_budgets(require):
     weights = frame[[c for c in frame.columns if c.startswith("w_")]]
     assert weights.shape[1] == 17
     np.testing.assert_allclose(weights.sum(axis=1), 1, atol=0.01)
-    budget = dict(zip(frame["model_size"], frame["D"]))
+    budget = dict(zip(frame["model_size"], frame["D"], strict=True))
     assert budget == {"1m": 1e9, "60m": 1e9, "1B": 25e9}
     assert datasets.load_regmix(target="github").target == "loss_github"
 
@@ -189,7 +190,8 @@ def test_mixinglaws_experiments(experiment, rows, require):
 def test_mixinglaws_eval_domain_filter(require):
     require("mixinglaws")
     table = datasets.load_mixinglaws(experiment="2Mix", eval_domain="Github")
-    assert set(table.frame["eval_domain"]) == {"Github"} and len(table) == 110
+    assert set(table.frame["eval_domain"]) == {"Github"}
+    assert len(table) == 110
     with pytest.raises(ValueError, match="'experiment' parameter of load_mixinglaws"):
         datasets.load_mixinglaws(experiment="4Mix")
 
@@ -210,7 +212,8 @@ def test_ncpl_marin_split_keys(require):
     require("ncpl_marin")
     frame = datasets.load_ncpl_marin().frame
     matched = frame[frame["ncpl_split"] != "unmatched"]
-    assert len(matched) == 14 and matched["is_baseline"].all()
+    assert len(matched) == 14
+    assert matched["is_baseline"].all()
     assert set(matched["ncpl_split"]) <= {"train", "in_val", "ood_val"}
     np.testing.assert_array_equal(frame["batch_size"], frame["train_batch_size"] * frame["seq_len"])
 
@@ -219,7 +222,8 @@ def test_pythia_filters_and_tokens(require):
     require("pythia")
     table = datasets.load_pythia(task="lambada_openai", metric="ppl", variant="standard")
     frame = table.frame
-    assert set(frame["task"]) == {"lambada_openai"} and set(frame["metric"]) == {"ppl"}
+    assert set(frame["task"]) == {"lambada_openai"}
+    assert set(frame["metric"]) == {"ppl"}
     np.testing.assert_array_equal(frame["D"], frame["step"] * 2_097_152)
     assert set(frame["N"]) == {70e6, 160e6, 410e6, 1.4e9, 2.8e9, 6.9e9, 12e9}  # 1b: only bf16 and deduped
     small_batch = datasets.load_pythia(variant="0.25MtokBS", metric="acc").frame
@@ -241,4 +245,5 @@ def test_obsscaling_frame(require):
     np.testing.assert_allclose(frame.loc[known, "FLOPs (1E21)"],
                                6 * frame.loc[known, "N"] * frame.loc[known, "D"] / 1e21, rtol=1e-6)
     emergent = datasets.load_obsscaling(table="base_llm_emergent_capability_eval")
-    assert len(emergent) == 84 and "FLOPs (1E21)" in emergent.columns
+    assert len(emergent) == 84
+    assert "FLOPs (1E21)" in emergent.columns

@@ -30,10 +30,13 @@ def test_dataset_info(name):
     for relpath, entry in info["files"].items():
         assert re.fullmatch(r"[0-9a-f]{64}", entry["sha256"]), relpath
         if entry["derived"]:
-            assert entry["url"] is None and entry["derived_from"] and entry["builder"], relpath
+            assert entry["url"] is None, relpath
+            assert entry["derived_from"], relpath
+            assert entry["builder"], relpath
         else:
             assert entry["url"].startswith("https://raw.githubusercontent.com/"), relpath
-            assert entry["commit"] in entry["url"] and not entry["derived_from"], relpath
+            assert entry["commit"] in entry["url"], relpath
+            assert not entry["derived_from"], relpath
     assert info["derived"] == any(e["derived"] for e in info["files"].values())
     assert info["loader"] in datasets.__all__
 
@@ -43,7 +46,8 @@ def test_dataset_info_is_a_copy():
     info["license"] = "changed"
     info["files"][CHINCHILLA]["sha256"] = "0" * 64
     again = datasets.dataset_info("chinchilla_epoch")
-    assert again["license"] != "changed" and again["files"][CHINCHILLA]["sha256"] != "0" * 64
+    assert again["license"] != "changed"
+    assert again["files"][CHINCHILLA]["sha256"] != "0" * 64
 
 
 def test_registry_matches_mirror():
@@ -64,7 +68,8 @@ def test_registry_matches_mirror():
 def test_unknown_name_suggests(func):
     with pytest.raises(UnknownNameError, match="Did you mean 'chinchilla_epoch'") as err:
         func("chinchila_epoch")
-    assert err.value.kind == "dataset" and "rescal_moe2" in err.value.known
+    assert err.value.kind == "dataset"
+    assert "rescal_moe2" in err.value.known
 
 
 def test_unknown_version():
@@ -110,10 +115,14 @@ def test_hash_mismatch_names_file_and_hashes(tmp_path, monkeypatch):
     with pytest.raises(DatasetHashError) as err:
         datasets.load_chinchilla_epoch()
     message = str(err.value)
-    assert CHINCHILLA in message and str(target) in message
-    assert f"expected {expected}" in message and f"got {err.value.got}" in message
-    assert err.value.expected == expected and err.value.got != expected
-    assert isinstance(err.value, ScalingkitError) and isinstance(err.value, ValueError)
+    assert CHINCHILLA in message
+    assert str(target) in message
+    assert f"expected {expected}" in message
+    assert f"got {err.value.got}" in message
+    assert err.value.expected == expected
+    assert err.value.got != expected
+    assert isinstance(err.value, ScalingkitError)
+    assert isinstance(err.value, ValueError)
 
 
 def test_hash_mismatch_synthetic(tmp_path, monkeypatch):
@@ -131,8 +140,11 @@ def test_missing_file_in_mirror(tmp_path, monkeypatch):
     with pytest.raises(DatasetNotAvailable) as err:
         datasets.load_dataset("chinchilla_epoch")
     message = str(err.value)
-    assert CHINCHILLA in message and str(tmp_path / CHINCHILLA) in message and url in message
-    assert isinstance(err.value, FileNotFoundError) and isinstance(err.value, ScalingkitError)
+    assert CHINCHILLA in message
+    assert str(tmp_path / CHINCHILLA) in message
+    assert url in message
+    assert isinstance(err.value, FileNotFoundError)
+    assert isinstance(err.value, ScalingkitError)
     assert err.value.upstream == [url]
 
 
@@ -164,7 +176,9 @@ def test_derived_file_cannot_be_downloaded(no_mirror):
     with pytest.raises(DatasetNotAvailable) as err:
         datasets.fetch(DERIVED)
     message = str(err.value)
-    assert "derived" in message and upstream[0] in message and _fetch.ENV in message
+    assert "derived" in message
+    assert upstream[0] in message
+    assert _fetch.ENV in message
     assert err.value.upstream == upstream
 
 
@@ -188,9 +202,12 @@ def test_downloadable_file_goes_through_pooch(no_mirror, monkeypatch):
     assert datasets.fetch(CHINCHILLA) == no_mirror / CHINCHILLA
     assert calls == [{"fname": CHINCHILLA, "url": info["url"], "hash": f"sha256:{info['sha256']}"}]
     assert len(created) == 1
-    assert created[0]["path"] == no_mirror and created[0]["base_url"] == ""
-    assert created[0]["env"] == _fetch.ENV and created[0]["retry_if_failed"] == 3
-    assert DERIVED in created[0]["registry"] and DERIVED not in created[0]["urls"]
+    assert created[0]["path"] == no_mirror
+    assert created[0]["base_url"] == ""
+    assert created[0]["env"] == _fetch.ENV
+    assert created[0]["retry_if_failed"] == 3
+    assert DERIVED in created[0]["registry"]
+    assert DERIVED not in created[0]["urls"]
 
 
 def test_cached_download_is_reused_offline(no_mirror, monkeypatch):

@@ -178,3 +178,29 @@ def test_result_to_dict_is_json_ready():
     assert set(d["params"]) == set(TRUE)
     assert d["n_rows"] == len(y)
     assert d["status"] == "success"
+
+
+def test_varpro_matches_full_least_squares_and_collapses_starts():
+    from scalingkit.fitting import VarPro
+
+    X, y = sweep(noise=0.01, seed=10)
+    law = get_law("chinchilla")
+    a = VarPro().fit(law, X, y, LeastSquares())
+    b = MultiStartLM().fit(law, X, y, LeastSquares())
+    assert a.objective == pytest.approx(b.objective, rel=1e-8)
+    for k in TRUE:
+        assert a.params[k] == pytest.approx(b.params[k], rel=1e-5)
+    assert a.n_starts == 4500  # the literature grid, solved as its 25 (alpha, beta) points
+
+
+def test_varpro_recovers_noise_free_parameters_and_rejects_huber():
+    from scalingkit.fitting import VarPro
+
+    X, y = sweep()
+    res = VarPro().fit(get_law("chinchilla"), X, y, LeastSquares())
+    for k, v in TRUE.items():
+        assert res.params[k] == pytest.approx(v, rel=1e-6)
+    with pytest.raises(ValueError, match="raw least squares only"):
+        VarPro().fit(get_law("chinchilla"), X, y, Huber())
+    with pytest.raises(ValueError, match="no linear parameters"):
+        VarPro().fit(get_law("kaplan"), X, y, LeastSquares())

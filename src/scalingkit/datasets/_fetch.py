@@ -83,7 +83,8 @@ def _file_info(relpath: str) -> dict:
         table = file_table()
         top = relpath.split("/", 1)[0]
         known = sorted(p for p in table if p.startswith(top + "/")) or sorted({p.split("/", 1)[0] for p in table})
-        raise UnknownNameError("dataset file", relpath, known)
+        kind = "dataset file"
+        raise UnknownNameError(kind, relpath, known)
     return info
 
 

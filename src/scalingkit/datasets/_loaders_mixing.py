@@ -23,15 +23,20 @@ _BIMIX_N = 120e6
 
 
 # -- regmix --------------------------------------------------------------------------------------
+def _regmix_loss_name(column: str) -> str:
+    """``metric/the_pile_pile_cc_val_loss`` -> ``loss_pile_cc``."""
+    if column == "index":
+        return column
+    return "loss_" + column.removeprefix("metric/the_pile_").removesuffix("_val_loss")
+
+
 def _frame_regmix() -> pd.DataFrame:
     parts = []
     for split, size, n, d in _REGMIX_PARTS:
         mix = read_csv(f"mixing/regmix/{split}_mixture_{size}.csv")
         loss = read_csv(f"mixing/regmix/{split}_pile_loss_{size}.csv")
-        mix = mix.rename(columns=lambda c: "w_" + c.removeprefix("train_the_pile_") if c != "index" else c)
-        loss = loss.rename(
-            columns=lambda c: "loss_" + c.removeprefix("metric/the_pile_").removesuffix("_val_loss") if c != "index" else c
-        )
+        mix = mix.rename(columns=lambda c: c if c == "index" else "w_" + c.removeprefix("train_the_pile_"))
+        loss = loss.rename(columns=_regmix_loss_name)
         both = mix.merge(loss, on="index", how="inner", validate="one_to_one")
         both = both.assign(N=n, D=d, split=split, model_size=size,
                            run_id=[f"{size}-{split}-{i}" for i in both["index"]])

@@ -17,6 +17,8 @@ from ._sources import SOURCES, registered_paths, tree_url
 __all__ = ["REGISTRY", "check_version", "dataset_files", "get_entry"]
 
 _NATS = "nats/token (natural-log cross-entropy)"
+_N_UNITS = {"non_embedding": "non-embedding parameters", "total": "total parameters",
+            "unknown": "parameters (convention unknown)"}
 
 _RESCAL_COMMON = {
     "source": "rescal",
@@ -34,7 +36,7 @@ def _rescal(folder, description, n_convention, units, upstream=None):
         "description": f"ReScaL benchmark set {folder}: {description}",
         "files": [f"rescal/data/{folder}/"],
         "n_convention": n_convention,
-        "units": {"N": "parameters", "D": "tokens", "loss": _NATS, **units},
+        "units": {"N": _N_UNITS[n_convention], "D": "tokens", "loss": _NATS, **units},
     }
     if upstream:
         entry["likely_upstream"] = upstream
@@ -53,7 +55,8 @@ REGISTRY: dict[str, dict] = {
         "non_embedding", {"bs": "sequences of 2048 tokens"}, upstream="steplaw_dense",
     ),
     "rescal_dense3": _rescal(
-        "DENSE3", "data-constrained scaling, Muennighoff et al. 2023 (137 configurations, 295 rows; uD = unique tokens).",
+        "DENSE3",
+        "data-constrained scaling, Muennighoff et al. 2023 (137 configurations, 295 rows; uD = unique tokens).",
         "unknown", {"uD": "unique tokens"}, upstream="datablations",
     ),
     "rescal_dense4": _rescal(
@@ -260,7 +263,8 @@ del _name, _entry, _src
 def get_entry(name: str) -> dict:
     """Metadata of ``name``; raises `UnknownNameError` (with a suggestion) for unknown names."""
     if name not in REGISTRY:
-        raise UnknownNameError("dataset", name, sorted(REGISTRY))
+        kind = "dataset"
+        raise UnknownNameError(kind, name, sorted(REGISTRY))
     return REGISTRY[name]
 
 
@@ -269,7 +273,8 @@ def check_version(name: str, version: str | None) -> str:
     registered = get_entry(name)["version"]
     if version is None or str(version) == registered:
         return registered
-    raise UnknownNameError(f"version of dataset '{name}'", str(version), [registered])
+    kind = f"version of dataset '{name}'"
+    raise UnknownNameError(kind, str(version), [registered])
 
 
 def dataset_files(name: str) -> list[str]:

@@ -3,6 +3,7 @@
 from ._lm import MultiStartLM, fit_law
 from ._loss import Huber, LeastSquares, Objective, make_objective
 from ._scipy_loop import ScipyLoop
+from ._varpro import VarPro
 from .report import format_report
 from .result import FitResult, FitStatus
 
@@ -14,6 +15,7 @@ __all__ = [
     "MultiStartLM",
     "Objective",
     "ScipyLoop",
+    "VarPro",
     "fit_law",
     "format_report",
     "make_objective",

@@ -79,12 +79,13 @@ class Problem:
         if not allvalid.all():
             r = np.where(valid, r, 0.0)
             JT = np.where(valid[:, None, :], JT, 0.0)
-        rho = self.objective.rho(r)
-        w = self.objective.irls_weight(r)
-        if self.weights is not None:
-            w = w * self.weights
-            rho = rho * self.weights
-        f = np.where(allvalid, rho.sum(axis=1), np.inf)
+        with np.errstate(over="ignore", invalid="ignore"):
+            rho = self.objective.rho(r)
+            w = self.objective.irls_weight(r)
+            if self.weights is not None:
+                w = w * self.weights
+                rho = rho * self.weights
+            f = np.where(allvalid, rho.sum(axis=1), np.inf)
         with np.errstate(over="ignore", invalid="ignore"):
             g = np.matmul(JT, (w * r)[:, :, None])[:, :, 0]
             H = np.matmul(JT * w[:, None, :], np.swapaxes(JT, 1, 2))

@@ -122,6 +122,11 @@ class Law:
         ``resolve(columns) -> Law`` builds a concrete law for a table whose
         columns decide the parameter set (e.g. one mixing coefficient per
         domain). ``None`` means the law is already concrete.
+    input_map : mapping, default={}
+        Law input name -> table column (see `with_inputs`).
+    linear : tuple of str, default=()
+        Parameters the prediction is linear in (E, A, B of Chinchilla); the
+        `VarPro` fitter projects them out of least-squares fits.
     """
 
     name: str
@@ -136,6 +141,7 @@ class Law:
     min_distinct: Mapping[str, int] = field(default_factory=dict)
     resolve: Callable | None = None
     input_map: Mapping[str, str] = field(default_factory=dict)
+    linear: tuple[str, ...] = ()
 
     # -- introspection ----------------------------------------------------------------
     @property
@@ -195,7 +201,8 @@ class Law:
         consts = dict(self.constants)
         consts.update({k: float(v) for k, v in values.items()})
         params = tuple(p for p in self.params if p.name not in values)
-        return replace(self, params=params, constants=consts)
+        linear = tuple(n for n in self.linear if n not in values)
+        return replace(self, params=params, constants=consts, linear=linear)
 
     def with_bounds(self, **bounds: tuple[float, float]) -> Law:
         """Return a law with new bounds on some parameters (start values are clipped)."""

@@ -80,4 +80,5 @@ CHINCHILLA = Law(
     reference="Hoffmann et al. 2022, Eq. 2 (Approach 3); start grid of Besiroglu et al. 2024",
     description="Chinchilla: irreducible loss plus separable power laws in N and D",
     min_distinct={"N": 2, "D": 2},
+    linear=("E", "A", "B"),
 )

@@ -195,4 +195,5 @@ DATA_CONSTRAINED = Law(
                "huggingface/datablations README and utils/parametric_fit.ipynb"),
     description="Data-constrained Chinchilla: repeated epochs and excess parameters lose value exponentially",
     min_distinct={"N": 2, "D": 2},
+    linear=("E",),
 )

@@ -123,4 +123,5 @@ LR_ANNEAL = Law(
     reference="Tissue et al. 2024 (arXiv 2408.11029); 54-point start grid of the authors' script",
     description="LR-annealing law: loss along a run from the forward (S1) and annealing (S2) LR areas",
     min_distinct={"S1": 3},
+    linear=("L0", "A", "C"),
 )

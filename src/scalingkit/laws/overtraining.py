@@ -94,4 +94,5 @@ OVERTRAINING = Law(
                "code: mlfoundations/scaling scaling/laws.py powlaw_ours"),
     description="Over-training law: Chinchilla with tied exponents, written in compute and tokens per parameter",
     min_distinct={"N": 2, "D": 2},
+    linear=("E", "a", "b"),
 )

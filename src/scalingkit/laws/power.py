@@ -72,6 +72,7 @@ POWER = Law(
     reference="Kaplan et al. 2020, Eq. 1.1-1.3 (power laws); Hoffmann et al. 2022, Eq. 2 (offset E)",
     description="Power law with offset in one variable (rename the input with with_inputs(x=...))",
     min_distinct={"x": 3},
+    linear=("E", "A"),
 )
 
 POWER_COMPUTE = replace(
