@@ -58,7 +58,7 @@ def main(argv=None):
     ap.add_argument("--repeat", type=int, default=3, help="repeats of the scalingkit fit (best time kept)")
     args = ap.parse_args(argv)
 
-    table = load_dataset("chinchilla_epoch", drop_outliers=True)
+    table = load_dataset("chinchilla_epoch")  # 240 points: Epoch dropped the 5 highest-loss ones
     N, D, L = table.N, table.D, table.y
     grid = literature_grid()
     law = get_law("chinchilla")

@@ -18,7 +18,7 @@ LOADERS = sorted(n for n in dir(datasets) if n.startswith("load_") and n != "loa
 # Rows with default arguments, from the data README (less the documented drops).
 EXPECTED_ROWS = {
     "bimix": 2760,
-    "chinchilla_epoch": 245,
+    "chinchilla_epoch": 240,  # Epoch's 5 highest-loss points dropped by default
     "datablations": 308,  # 317 runs, 9 without a loss
     "datablations_curves": 9261,  # README says 9,260; the file holds 9,261
     "mixinglaws": 31262,  # 5Mix
@@ -73,7 +73,7 @@ def test_loader_defaults(loader_name, require):
 
 def test_load_dataset_passes_kwargs(require):
     require("chinchilla_epoch")
-    assert len(datasets.load_dataset("chinchilla_epoch", drop_outliers=True)) == 240
+    assert len(datasets.load_dataset("chinchilla_epoch", drop_outliers=False)) == 245
 
 
 # -- documented units and preprocessing, dataset by dataset ----------------------------------------
@@ -88,7 +88,7 @@ def test_rescal_config_column(require):
 
 def test_chinchilla_epoch_d_from_flop(require):
     require("chinchilla_epoch")
-    table = datasets.load_chinchilla_epoch()
+    table = datasets.load_chinchilla_epoch(drop_outliers=False)
     frame = table.frame
     np.testing.assert_allclose(table.D, frame["Training FLOP"] / (6 * frame["Model Size"]), rtol=1e-12)
     np.testing.assert_allclose(table.N, frame["Model Size"])

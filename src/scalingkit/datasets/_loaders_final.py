@@ -19,7 +19,7 @@ _SEQ_LEN_STEPLAW = 2048
 
 
 # -- chinchilla_epoch ----------------------------------------------------------------------------
-def _frame_chinchilla_epoch(drop_outliers: bool = False) -> pd.DataFrame:
+def _frame_chinchilla_epoch(drop_outliers: bool = True) -> pd.DataFrame:
     raw = read_csv("chinchilla_epoch/svg_extracted_data.csv")
     frame = raw.assign(N=raw["Model Size"], D=raw["Training FLOP"] / (6.0 * raw["Model Size"]))
     if drop_outliers:
@@ -27,21 +27,22 @@ def _frame_chinchilla_epoch(drop_outliers: bool = False) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def load_chinchilla_epoch(*, drop_outliers: bool = False, version: str | None = None):
+def load_chinchilla_epoch(*, drop_outliers: bool = True, version: str | None = None):
     """Load the Chinchilla Fig. 4 runs as digitised by Epoch AI (245 runs).
 
     Parameters
     ----------
-    drop_outliers : bool, default=False
+    drop_outliers : bool, default=True
         Drop the 5 highest-loss points (2.0-6.8B parameters at about 1e19 FLOP),
-        as Epoch did in their refit (Besiroglu et al. 2024). Default keeps all 245.
+        as Epoch's default analysis did (Besiroglu et al. 2024), so that
+        ``scalingkit fit chinchilla_epoch`` is their refit. ``False`` keeps all 245.
     version : str or None, default=None
         Dataset version; None loads the only registered one.
 
     Returns
     -------
     RunsTable
-        245 rows (240 with ``drop_outliers=True``); target ``loss``; columns
+        240 rows (245 with ``drop_outliers=False``); target ``loss``; columns
         ``N``, ``D`` plus the source's ``x``, ``y``, ``color``, ``hex_color``,
         ``Model Size`` and ``Training FLOP``.
 
@@ -58,7 +59,7 @@ def load_chinchilla_epoch(*, drop_outliers: bool = False, version: str | None = 
 
     **Preprocessing.** ``N = Model Size``; ``D = Training FLOP / (6 N)``
     (D is not given upstream). Epoch dropped the 5 highest-loss points in their
-    refit; they are kept unless ``drop_outliers=True``. The loss was recovered
+    refit; they are dropped unless ``drop_outliers=False``. The loss was recovered
     from the colour map, so it is quantised to about +-0.01.
 
     **Units.** N: total parameters (Chinchilla convention). D: tokens.

@@ -47,13 +47,18 @@ class MultiStartLM:
         Drop starts that reach the same point as a better start.
     polish : int, default=3
         Number of best distinct starts refined by L-BFGS-B on the exact objective.
+    screen_keep : float, default=0.25
+        Screening: the objective is evaluated at every start first and only the
+        best ``screen_keep`` fraction (at least 32 starts) is iterated, as in
+        the grid-search-then-refine practice of the literature. ``1.0``
+        iterates every start.
     prune_keep : float, default=0.3
         Successive halving: at each iteration listed in ``prune_at``, the
         still-running starts whose objective is not within the best
         ``prune_keep`` fraction of them (and is more than 0.1% above the best
         so far) stop; at least 32 keep running. ``1.0`` disables pruning and
         runs every start to convergence.
-    prune_at : tuple of int, default=(3, 6, 12, 24, 48)
+    prune_at : tuple of int, default=(2, 4, 8, 16, 32, 64)
         Iterations at which pruning happens.
     seed : int, default=0
         Seed of the Sobol start sampler (used when ``n_starts`` is given).
@@ -66,8 +71,9 @@ class MultiStartLM:
     ftol: float = 1e-7
     dedup: bool = True
     polish: int = 3
+    screen_keep: float = 0.25
     prune_keep: float = 0.3
-    prune_at: tuple = (3, 6, 12, 24, 48)
+    prune_at: tuple = (2, 4, 8, 16, 32, 64)
     seed: int = 0
     strict: bool = False
 
@@ -106,12 +112,19 @@ class MultiStartLM:
     def _run_block(self, prob, theta):
         theta = theta.copy()
         S, P = theta.shape
-        f, g, H = prob.value_and_normal_equations(theta)
+        f = prob.value(theta)
+        alive = np.isfinite(f)
+        if self.screen_keep < 1:
+            _prune(f, alive, np.zeros(S, dtype=bool), self.screen_keep)
+        g = np.zeros((S, P))
+        H = np.zeros((S, P, P))
+        idx = np.flatnonzero(alive)
+        f[idx], g[idx], H[idx] = prob.value_and_normal_equations(theta[idx])
+        alive &= np.isfinite(f)
         lam = np.full(S, 1e-3)
         iters = np.zeros(S, dtype=int)
-        conv = np.zeros(S, dtype=bool)
+        conv = ~alive
         count = np.ones(S, dtype=int)
-        alive = np.isfinite(f)
         stall = np.zeros(S, dtype=int)
         rungs = set(self.prune_at) if self.prune_keep < 1 else set()
         for it in range(self.max_iter):
