@@ -7,7 +7,7 @@ import math
 from pathlib import Path
 
 import numpy as np
-from scipy import stats
+from scipy.special import ndtri
 
 from ..fitting import FitResult, MultiStartLM, make_objective
 from ..fitting.result import FitStatus
@@ -152,7 +152,7 @@ class LawPredictor(BasePredictor):
         G = np.stack([np.broadcast_to(jac[n], pred.shape) for n in self.law_.param_names], axis=-1)
         cov = np.nan_to_num(self.covariance_, nan=0.0)
         var = np.einsum("np,pq,nq->n", G, cov, G)
-        z = stats.norm.ppf(0.5 + level / 2)
+        z = ndtri(0.5 + level / 2)
         half = z * np.sqrt(np.maximum(var, 0.0))
         return pred - half, pred + half
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
 
 __all__ = ["mae", "mape", "max_ape", "rmse", "spearman", "summarize"]
 
@@ -48,6 +47,8 @@ def spearman(y_true, y_pred) -> float:
     y, p = _pair(y_true, y_pred)
     if y.size < 3 or np.all(y == y[0]) or np.all(p == p[0]):
         return float("nan")
+    from scipy import stats
+
     return float(stats.spearmanr(y, p).statistic)
 
 

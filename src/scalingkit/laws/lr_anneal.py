@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.signal import lfilter
 
 from ._spec import Law, Param
 
@@ -63,6 +62,8 @@ def lr_areas(lr, *, decay: float = 0.999, warmup_steps: int = 0):
     drops = np.empty_like(eta)
     drops[0] = 0.0
     drops[1:] = eta[:-1] - eta[1:]
+    from scipy.signal import lfilter  # imported here: scipy.signal is slow to import
+
     m = lfilter([1.0], [1.0, -decay], drops)
     return np.cumsum(eta), np.cumsum(m)
 
