@@ -86,6 +86,14 @@ class FitResult:
         """Fitted and fixed parameters together."""
         return {**self.constants, **self.params}
 
+    def _repr_html_(self) -> str:
+        """Notebook display: the text report in a <pre> block."""
+        import html
+
+        from .report import format_report
+
+        return f"<pre>{html.escape(format_report(self))}</pre>"
+
     def to_dict(self) -> dict:
         """JSON-ready dict (the CLI's ``--format json`` payload)."""
 
