@@ -139,13 +139,18 @@ def check_required_columns(frame: pd.DataFrame, required: dict[str, str], source
         if name in frame.columns:
             continue
         flag, hint = _REQUIRED[role]
-        close = difflib.get_close_matches(str(name), present, n=1, cutoff=0.6)
-        maybe = f" Did you mean '{close[0]}'?" if close else ""
+        maybe = _did_you_mean(str(name), present)
         msg = (
             f"{source}: missing required column '{name}' (set by {flag}); "
             f"columns present: {_list_columns(present)}.{maybe} Hint: {hint}"
         )
         raise DataValidationError(msg, source=source, column=str(name))
+
+
+def _did_you_mean(name: str, present: list[str]) -> str:
+    lowered = {p.lower(): p for p in present}
+    close = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.6)
+    return f" Did you mean '{lowered[close[0]]}'?" if close else ""
 
 
 def _list_columns(names: list[str], limit: int = 30) -> str:
@@ -292,7 +297,10 @@ def _duplicate_error(locator: RowLocator, i: int, j: int) -> DataValidationError
             lines = f" (lines {a + locator.first_line} and {b + locator.first_line})"
         msg = f"{locator.source}: rows {a} and {b} are identical in every column{lines}; expected each run once. {hint}"
     else:
-        where = f"{locator.file(i)} {locator.ref(i)} and {locator.file(j)} {locator.ref(j)}"
+        if locator.file(i) == locator.file(j):
+            where = f"both in {locator.file(i)}: {locator.ref(i)} and {locator.ref(j)}"
+        else:
+            where = f"{locator.file(i)} {locator.ref(i)} and {locator.file(j)} {locator.ref(j)}"
         msg = f"{locator.source}: rows {i} and {j} are identical in every column ({where}); expected each run once. {hint}"
     return DataValidationError(msg, source=locator.file(j), row=locator.row_in_file(j))
 
