@@ -223,5 +223,5 @@ def test_matches_published_rescal_ranks():
         f"({ranks_matched / ranks_total:.1%}) match"
     )
     print(summary)
-    assert pairs_matched >= 0.95 * 52, summary + "\n" + "\n".join(mismatches)
+    # sk_esd 2.0.3 is deterministic, so every pair should match (the bar asked for was >= 95%).
     assert pairs_matched == 52, summary + "\n" + "\n".join(mismatches)
