@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import typer
 
+from . import backtest as backtest_cmd
 from . import datasets as datasets_cmd
 from . import demo as demo_cmd
+from . import downstream as downstream_cmd
 from . import fit as fit_cmd
 from . import laws as laws_cmd
 from . import predict as predict_cmd
@@ -27,7 +29,9 @@ def _root(debug: bool = typer.Option(False, "--debug", help="Show tracebacks for
 
 
 app.command("fit")(fit_cmd.fit)
+app.command("backtest")(backtest_cmd.backtest)
 app.command("predict")(predict_cmd.predict)
+app.command("downstream")(downstream_cmd.downstream)
 app.command("demo")(demo_cmd.demo)
 app.add_typer(laws_cmd.app, name="laws")
 app.add_typer(datasets_cmd.app, name="datasets")

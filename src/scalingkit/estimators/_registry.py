@@ -95,7 +95,7 @@ def describe_predictor(name: str) -> str:
         return description or getattr(factory, "__name__", type(factory).__name__)
     if name in _law_names():
         return f"law '{name}' fitted by LawPredictor (Huber on log loss, literature start grid)"
-    raise UnknownNameError("method", name, list_predictors())
+    raise _unknown(name)
 
 
 def get_predictor(name: str):
@@ -133,7 +133,12 @@ def get_predictor(name: str):
         from .law import LawPredictor
 
         return LawPredictor(law=name)
-    raise UnknownNameError("method", name, list_predictors())
+    raise _unknown(name)
+
+
+def _unknown(name) -> UnknownNameError:
+    kind = "method"
+    return UnknownNameError(kind, name, list_predictors())
 
 
 def clone(predictor):

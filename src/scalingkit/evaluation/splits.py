@@ -69,7 +69,8 @@ class SplitPair:
     test_idx: np.ndarray
 
     def __repr__(self) -> str:
-        return f"SplitPair(label={self.label!r}, rho={self.rho!r}, n_train={self.train_idx.size}, n_test={self.test_idx.size})"
+        return (f"SplitPair(label={self.label!r}, rho={self.rho!r}, n_train={self.train_idx.size}, "
+                f"n_test={self.test_idx.size})")
 
 
 # -- configurations --------------------------------------------------------------------
@@ -217,7 +218,7 @@ class RescalSplit:
 
 def _first_max(primary: np.ndarray, secondary: np.ndarray) -> int:
     """Position of the largest (primary, secondary) key; the cheapest one among equal keys."""
-    keys = list(zip(primary.tolist(), secondary.tolist()))
+    keys = list(zip(primary.tolist(), secondary.tolist(), strict=True))
     return keys.index(max(keys))
 
 
@@ -250,7 +251,8 @@ class ComputeSplit:
         object.__setattr__(self, "rhos", _check_rhos("ComputeSplit", self.rhos))
         tf = self.test_fraction
         if isinstance(tf, bool) or not isinstance(tf, (int, float)) or not 0 < tf < 1:
-            msg = f"The 'test_fraction' parameter of ComputeSplit must be a float in the range (0, 1). Got {tf!r} instead."
+            msg = (f"The 'test_fraction' parameter of ComputeSplit must be a float in the range (0, 1). "
+                   f"Got {tf!r} instead.")
             raise ValueError(msg)
 
     def pairs(self, table) -> list[SplitPair]:
