@@ -35,7 +35,7 @@ FITTERS = {
     "lm_default": lambda: MultiStartLM(n_starts=128),
     "lm_no_pruning": lambda: MultiStartLM(n_starts=128, screen_keep=1.0, prune_keep=1.0, dedup=False),
     "lm_no_polish": lambda: MultiStartLM(n_starts=128, polish=0, ftol=1e-14),
-    "scipy_loop": lambda: ScipyLoop(n_starts=16, numerical_gradient=False,
+    "scipy_loop": lambda: ScipyLoop(n_starts=6, numerical_gradient=False,
                                     options={"maxiter": 5000, "ftol": 1e-15, "gtol": 1e-12}),
 }
 

@@ -115,7 +115,10 @@ class DirectPredictor(BasePredictor):
     def fit(self, table, y=None):
         """Fit the link on the rows with a finite input and metric. Returns self."""
         self._validate_params()
-        table = as_table(table)
+        if self.metric_col is None:
+            table = as_table(table, "", None, type(self).__name__)
+        else:
+            table = as_inputs(table)
         x = self._x(table)
         metric = column(table, self.metric_col or table.target)
         mask = select_rows(table, self.rows, group_ids(table, self.group_col)) & np.isfinite(x) & np.isfinite(metric)

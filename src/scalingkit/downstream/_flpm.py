@@ -173,7 +173,7 @@ class FLPMPredictor(BasePredictor):
             msg = ("The 'loss_cols' parameter of FLPMPredictor must be a non-empty list of columns. "
                    f"Got {self.loss_cols!r} instead.")
             raise ValueError(msg)
-        table = as_table(table)
+        table = as_table(table, self.loss_cols[0], self.metric_col, type(self).__name__)
         groups = group_ids(table, self.group_col)
         law = self._law(table)
         X = table.inputs(law.columns)

@@ -29,13 +29,24 @@ __all__ = [
 ROW_CHOICES = ("all", "final")
 
 
-def as_table(table, target=None):
-    """A RunsTable from a RunsTable, DataFrame or path (``read_runs`` rules)."""
+def as_table(table, target: str, metric_col, owner: str):
+    """A RunsTable to fit on: a RunsTable as is, else read with ``target`` (a loss column) as its target.
+
+    Raises
+    ------
+    ValueError
+        If ``metric_col`` is None for a source that is not a RunsTable (its
+        target is then a loss, not the metric).
+    """
     from ..data import RunsTable, read_runs
 
     if isinstance(table, RunsTable):
         return table
-    return read_runs(table) if target is None else read_runs(table, target=target)
+    if metric_col is None:
+        msg = (f"{owner}: give metric_col= when fitting on a DataFrame or file "
+               "(only a RunsTable's target can stand in for the metric)")
+        raise ValueError(msg)
+    return read_runs(table, target=target, duplicates="keep")
 
 
 def as_inputs(table):

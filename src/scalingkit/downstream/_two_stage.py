@@ -187,7 +187,7 @@ class TwoStagePredictor(BasePredictor):
             If a column is missing or too few rows are left for a stage.
         """
         self._validate_params()
-        table = as_table(table)
+        table = as_table(table, self.loss_col, self.metric_col, type(self).__name__)
         groups = group_ids(table, self.group_col)
         x = column(table, self.loss_col)
         metric = column(table, self.metric_col or table.target)

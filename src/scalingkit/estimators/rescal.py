@@ -71,6 +71,14 @@ class ReScaL(BasePredictor):
         Threads of each forest.
     gradient : {"analytic", "numeric"}, default="analytic"
         Gradient of the member fits (see `BoundedLawPredictor`).
+    legacy_int64_nd : bool, default=False
+        Reproduce a quirk of the published code: when a dataset's N and D
+        columns are integers, pandas multiplies them in int64, which wraps
+        around above 2^63 (about 9.2e18). The gate's "cheapest 20 %" hold-out
+        and the training N*D range are then computed from wrapped products.
+        Only for reproducing the published numbers (DENSE2, DENSE4, DENSE5,
+        DENSE6 and MOE store N and D as integers); the default computes N*D
+        in floating point.
 
     Attributes
     ----------
@@ -127,7 +135,7 @@ class ReScaL(BasePredictor):
     }
 
     def __init__(self, *, laws=("farseer", "chinchilla", "kaplan"), T=0.1, s=20, n_folds=5, top_k=5,
-                 n_estimators=100, random_state=None, n_jobs=None, gradient="analytic"):
+                 n_estimators=100, random_state=None, n_jobs=None, gradient="analytic", legacy_int64_nd=False):
         self.laws = laws
         self.T = T
         self.s = s
@@ -137,6 +145,7 @@ class ReScaL(BasePredictor):
         self.random_state = random_state
         self.n_jobs = n_jobs
         self.gradient = gradient
+        self.legacy_int64_nd = legacy_int64_nd
 
     # -- fitting ------------------------------------------------------------------------------
     def fit(self, table):
@@ -153,9 +162,9 @@ class ReScaL(BasePredictor):
         F = feature_matrix(frame, self.feature_names_)
         resid = y - self._ensemble_predict({"N": N, "D": D})
         self.residual_model_ = self._forest(rng).fit(F, resid)
-        self.gate_r2_ = self._partial_r2(N, D, F, y, rng)
+        nd = self._train_nd(N, D)
+        self.gate_r2_ = self._partial_r2(nd, N, D, F, y, rng)
         self.gate_ = float(1.0 / (1.0 + math.exp(-self.s * (self.gate_r2_ - 0.5))))
-        nd = N * D
         self.nd_range_ = (float(nd.min()), float(nd.max()))
         return self
 
@@ -178,9 +187,15 @@ class ReScaL(BasePredictor):
 
         return RandomForestRegressor(n_estimators=self.n_estimators, random_state=rng, n_jobs=self.n_jobs)
 
-    def _partial_r2(self, N, D, F, y, rng) -> float:
+    def _train_nd(self, N, D) -> np.ndarray:
+        if self.legacy_int64_nd:
+            with np.errstate(over="ignore"):
+                return (N.astype(np.int64) * D.astype(np.int64)).astype(float)
+        return N * D
+
+    def _partial_r2(self, nd, N, D, F, y, rng) -> float:
         """R2_p = max(0, 1 - SSE_full / SSE_ND) on the cheapest 20 % of rows by N*D."""
-        order = np.argsort(N * D, kind="quicksort")
+        order = np.argsort(nd, kind="quicksort")
         k = len(order) // 5
         hold, rest = order[:k], order[k:]
         if k == 0 or rest.size == 0:

@@ -101,6 +101,8 @@ class ObservationalPredictor(BasePredictor):
         Clip imputed benchmark scores (the published default preprocessing uses ``(0, 1)``).
     pca_components : int, default=5
         Components the PCA keeps (the first ``n_components`` are used).
+    alpha : float, default=0.0
+        Ridge penalty on the slopes (0 in the published recipe; see `fit_link`).
     gradient : {"analytic", "finite-difference"}, default="analytic"
         Derivatives for the link fit; ``"finite-difference"`` retraces the
         published optimizer path exactly (see `fit_link`).
@@ -143,13 +145,15 @@ class ObservationalPredictor(BasePredictor):
         "link": lambda v: (v in LINKS, "one of " + ", ".join(repr(x) for x in LINKS)),
         "loss": lambda v: (v in LOSSES, "one of " + ", ".join(repr(x) for x in LOSSES)),
         "delta": lambda v: (isinstance(v, (int, float)) and v > 0, "a float in the range (0, inf)"),
+        "alpha": lambda v: (isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0,
+                            "a float in the range [0, inf)"),
         "floor_bounds": _bounds,
         "gradient": lambda v: (v in ("analytic", "finite-difference"), "one of 'analytic', 'finite-difference'"),
     }
 
     def __init__(self, *, n_components=3, benchmarks=None, x_col=None, link="sigmoid-parametric", loss="ls",
                  delta=1.0, floor_bounds=(0.0, 0.2), impute_components=1, impute_max_iter=1000, impute_clip=None,
-                 pca_components=5, gradient="analytic"):
+                 pca_components=5, alpha=0.0, gradient="analytic"):
         self.n_components = n_components
         self.benchmarks = benchmarks
         self.x_col = x_col
@@ -161,6 +165,7 @@ class ObservationalPredictor(BasePredictor):
         self.impute_max_iter = impute_max_iter
         self.impute_clip = impute_clip
         self.pca_components = pca_components
+        self.alpha = alpha
         self.gradient = gradient
 
     # -- fitting ---------------------------------------------------------------------------------
@@ -215,7 +220,7 @@ class ObservationalPredictor(BasePredictor):
             self.feature_names_ = [f"PC-{i}" for i in range(1, self.n_components + 1)]
             features = self.pca_.transform(filled)[:, : self.n_components]
         self.link_ = fit_link(features, y[keep], link=self.link, loss=self.loss, delta=self.delta,
-                              floor_bounds=tuple(self.floor_bounds), gradient=self.gradient)
+                              floor_bounds=tuple(self.floor_bounds), alpha=self.alpha, gradient=self.gradient)
         self.n_train_ = int(keep.sum())
         self.train_index_ = frame.index[keep]
         self.target_ = target_col

@@ -94,7 +94,7 @@ def _point(law, params, budget, extra):
 
 
 def optimal_allocation(model, budget: float, *, table=None, level: float = 0.8, interval: str = "bootstrap",
-                       n_draws: int = 200, seed=0, extra=None, progress=False) -> Allocation:
+                       n_draws: int = 200, seed=0, extra=None, draws=None, progress=False) -> Allocation:
     """Compute-optimal (N*, D*) for ``budget`` FLOPs under a fitted law, with intervals.
 
     Chinchilla uses the closed form of Hoffmann et al. (2022, Eq. 4); every
@@ -117,6 +117,9 @@ def optimal_allocation(model, budget: float, *, table=None, level: float = 0.8, 
     seed : int, default=0
     extra : mapping or None
         Values of other inputs the law reads (e.g. ``{"unique_tokens": 1e11}``).
+    draws : list of dict or None
+        Parameter draws from `parameter_draws`, to reuse across budgets
+        (``interval`` then only names them).
     progress : bool or "auto", default=False
 
     Returns
@@ -144,7 +147,8 @@ def optimal_allocation(model, budget: float, *, table=None, level: float = 0.8, 
     if not opt["interior"]:
         notes.append("the optimum sits on the edge of the searched range (1e-3 to 1e7 tokens per parameter): "
                      "the fitted law has no interior compute-optimal point at this budget")
-    draws = parameter_draws(model, table, method=interval, n_draws=n_draws, seed=seed, progress=progress)
+    if draws is None:
+        draws = parameter_draws(model, table, method=interval, n_draws=n_draws, seed=seed, progress=progress)
     rows = []
     for p in draws:
         try:
