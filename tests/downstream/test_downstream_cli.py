@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from scalingkit.downstream import TwoStagePredictor
@@ -23,15 +24,12 @@ def test_table_output(invoke, runs_csv):
     assert "prediction" in out and "lo0.9" in out
 
 
-def test_json_equals_api(invoke, runs_csv, runs):
+def test_json_equals_api(invoke, runs_csv):
     out, _ = invoke(["downstream", runs_csv, "--metric", "acc", "--chance", "0.25", "--link", "linear",
                      "--n", "1e10", "--d", "2e11", "--level", "0.8", "--format", "json"])
     payload = json.loads(out)
     model = TwoStagePredictor(link="linear", chance=0.25, metric_col="acc").fit(runs_csv)
-    grid = {"N": [1e10], "D": [2e11]}
-    import pandas as pd
-
-    frame = pd.DataFrame(grid)
+    frame = pd.DataFrame({"N": [1e10], "D": [2e11]})
     pred = payload["predictions"][0]
     assert pred["prediction"] == pytest.approx(model.predict(frame)[0], rel=1e-9)
     lo, hi = model.predict_interval(frame, 0.8)

@@ -61,8 +61,7 @@ def downstream(
     grid = _grid(n, d)
     table = load_source(source, target=loss_col, n_col=n_col, d_col=d_col)
     if metric not in table.columns:
-        msg = f"no metric column '{metric}' in {source}; columns: {', '.join(map(str, table.columns))}"
-        raise ValueError(msg)
+        raise ValueError(_missing_metric(metric, source, table.columns))
     model = TwoStagePredictor(loss_law=loss_law, link=link, loss_col=table.target, metric_col=metric, chance=chance,
                               higher_is_better=not lower_is_better, interval=interval)
     model.fit(table)
@@ -83,3 +82,13 @@ def downstream(
                                        "hi": f"hi{level:g}"}).to_string(index=False))
     bad = not (model.stage1_result_.success and model.stage2_result_.success) or not np.all(np.isfinite(pred))
     return 1 if bad else 0
+
+
+def _missing_metric(metric: str, source: str, columns) -> str:
+    import difflib
+
+    columns = [str(c) for c in columns]
+    close = difflib.get_close_matches(metric, columns, n=1, cutoff=0.6)
+    hint = f" Did you mean '{close[0]}'?" if close else ""
+    shown = ", ".join(columns[:15]) + (f", ... ({len(columns)} in all)" if len(columns) > 15 else "")
+    return f"no metric column '{metric}' in {source}.{hint} Columns: {shown}"

@@ -10,6 +10,8 @@ numeric matrix whose scale-carrying part is small and explicit:
 - every other numeric column in log space when it is positive and spans a factor above 2
   (``log(1 - x)`` for momentum-like ``beta`` columns), plus the ratios that are scale-free
   (warmup as a fraction of the steps, AdamW's timescale ``1 / (lr wd steps)``);
+- a model shape (width with depth, heads or FFN size, found by name) as scale-free ratios:
+  ``log(width / depth)``, ``log(width / heads)``, ``log(ffn / width)``, not raw sizes;
 - categorical columns as integer codes (one-hot for the neural backend).
 """
 
@@ -32,6 +34,12 @@ META_COLUMNS = frozenset({
 _OUTCOME = re.compile(r"loss|diverg|split|ppl|perplex|acc|score|error|time", re.IGNORECASE)
 _CORE = ("N", "D", "lr", "batch_size")
 _MAX_LEVELS = 24
+_SHAPE = {
+    "width": r"(h|hidden|hidden_size|d_model|dim|width|n_embd)",
+    "depth": r"(numl|n_layers|num_layers|layers|depth|n_layer)",
+    "heads": r"(numh|n_heads|num_heads|heads|n_head)",
+    "ffn": r"(ffnh|ffn|d_ff|ffn_dim|intermediate_size|mlp_dim)",
+}
 
 
 def steplaw_optimum(N, D):
@@ -177,10 +185,14 @@ class ConfigFeatures:
     categorical: list
     use_raw_scale: bool = True
     rules_: dict = field(default_factory=dict)
+    shape_: dict = field(default_factory=dict)
     levels_: dict = field(default_factory=dict)
     ratios_: dict = field(default_factory=dict)
 
     def fit(self, frame: pd.DataFrame) -> ConfigFeatures:
+        self.shape_ = {k: c for k, pat in _SHAPE.items() if (c := _find(frame, pat)) in self.numeric}
+        if "width" not in self.shape_ or len(self.shape_) < 2:
+            self.shape_ = {}
         self.rules_ = {c: _transform_rule(c, frame[c].to_numpy(float)) for c in self.numeric}
         self.levels_ = {c: sorted(map(str, frame[c].dropna().unique())) for c in self.categorical}
         self.ratios_ = {}
@@ -195,10 +207,10 @@ class ConfigFeatures:
 
     @staticmethod
     def _steps(frame, steps_col):
+        if "batch_size" in frame.columns:  # always consistent with D and the batch
+            return frame["D"].to_numpy(float) / frame["batch_size"].to_numpy(float)
         if steps_col is not None and steps_col in frame.columns:
             return frame[steps_col].to_numpy(float)
-        if "batch_size" in frame.columns:
-            return frame["D"].to_numpy(float) / frame["batch_size"].to_numpy(float)
         return None
 
     def transform(self, frame: pd.DataFrame, landscape) -> pd.DataFrame:
@@ -215,7 +227,17 @@ class ConfigFeatures:
         out["log_DN"] = np.log(D / N)
         if self.use_raw_scale:
             out["log_N"], out["log_D"] = np.log(N), np.log(D)
+        shape_cols = set(self.shape_.values())
+        if self.shape_:
+            width = frame[self.shape_["width"]].to_numpy(float)
+            for key, col in self.shape_.items():
+                if key == "ffn":
+                    out["log_ffn_per_width"] = np.log(frame[col].to_numpy(float) / width)
+                elif key != "width":
+                    out[f"log_width_per_{key}"] = np.log(width / frame[col].to_numpy(float))
         for c in self.numeric:
+            if c in shape_cols:
+                continue
             rule, offset = self.rules_[c]
             out[c] = _apply_rule(rule, offset, frame[c].to_numpy(float)) if c in frame.columns else np.nan
         for name, (col, steps_col) in self.ratios_.items():

@@ -12,7 +12,7 @@ from ._landscape import Landscape, fit_landscape
 
 __all__ = ["ConfigRegressor"]
 
-_BACKENDS = ("trees", "neural")
+_BACKENDS = ("trees", "neural", "ensemble")
 _SCALE_FREE_DROP = ("log_N", "log_D")
 
 
@@ -164,7 +164,7 @@ class ConfigRegressor(BasePredictor):
         self.random_state = random_state
 
     _parameter_constraints = {
-        "backend": lambda v: (v in _BACKENDS, "one of 'trees', 'neural'"),
+        "backend": lambda v: (v in _BACKENDS, "one of 'trees', 'neural', 'ensemble'"),
         "divergence_gap": lambda v: (isinstance(v, (int, float)) and v > 0, "a float in the range (0, inf)"),
         "max_iter": lambda v: (isinstance(v, int) and v >= 1, "an int in the range [1, inf)"),
         "min_samples_leaf": lambda v: (v == "auto" or (isinstance(v, int) and v >= 1), "'auto' or an int >= 1"),
@@ -193,6 +193,8 @@ class ConfigRegressor(BasePredictor):
         self.features_ = ConfigFeatures(numeric, categorical).fit(fc)
         X = self.features_.transform(fc, self._coords())
         self.feature_names_ = list(X.columns)
+        keep = [c for c in ("N", "D", "lr", "batch_size", *numeric, *categorical) if c in fc.columns]
+        self.reference_ = fc[keep].assign(**{self.target_: yc})
         resid = yc - self._law_prediction(fc)
         self.residual_ = self._fit_residual(X, resid, _cells(fc))
         self._fit_classifier(frame, y)
@@ -237,17 +239,20 @@ class ConfigRegressor(BasePredictor):
             categorical_features=cats or None, random_state=self.random_state)
 
     def _fit_residual(self, X, resid, groups):
-        if self.backend == "neural":
+        cats = self.features_.categorical
+        models = []
+        if self.backend in ("neural", "ensemble"):
             from ._neural import NeuralResidual
 
             kw = {"random_state": self.random_state, **(self.neural or {})}
-            return NeuralResidual(**kw).fit(X, resid, categorical=self.features_.categorical, groups=groups)
-        leaf = self.min_samples_leaf
-        if leaf == "auto":
-            leaf = self._choose_leaf(X, resid, groups)
-        self.min_samples_leaf_ = leaf
-        Xc = _nan_codes(X, self.features_.categorical)
-        return self._make_trees(leaf).fit(Xc, resid)
+            models.append(NeuralResidual(**kw).fit(X, resid, categorical=cats, groups=groups))
+        if self.backend in ("trees", "ensemble"):
+            leaf = self.min_samples_leaf
+            if leaf == "auto":
+                leaf = self._choose_leaf(X, resid, groups)
+            self.min_samples_leaf_ = leaf
+            models.append(_Trees(self._make_trees(leaf).fit(_nan_codes(X, cats), resid), cats))
+        return models[0] if len(models) == 1 else _Average(models)
 
     def _choose_leaf(self, X, resid, groups, candidates=(10, 20, 40)):
         n_groups = np.unique(groups).size
@@ -296,10 +301,7 @@ class ConfigRegressor(BasePredictor):
     def _predict(self, frame):
         pred = self._law_prediction(frame)
         X = self.features_.transform(frame, self._coords())[self.feature_names_]
-        if self.backend == "neural":
-            pred = pred + self.residual_.predict(X)
-        else:
-            pred = pred + self.residual_.predict(_nan_codes(X, self.features_.categorical))
+        pred = pred + self.residual_.predict(X)
         if self.classifier_ is not None:
             p = self.classifier_.predict_proba(self._classifier_matrix(frame))[:, 1]
             pred = np.where(p > 0.5, self.diverged_level_, pred)
@@ -314,11 +316,32 @@ class ConfigRegressor(BasePredictor):
         return self.classifier_.predict_proba(self._classifier_matrix(frame))[:, 1]
 
 
+class _Trees:
+    """Gradient-boosted trees reading a feature frame (unseen categorical levels as missing)."""
+
+    def __init__(self, model, categorical):
+        self.model, self.categorical = model, categorical
+
+    def predict(self, X):
+        return self.model.predict(_nan_codes(X, self.categorical))
+
+
+class _Average:
+    """Mean of several residual models (backend='ensemble')."""
+
+    def __init__(self, models):
+        self.models = models
+
+    def predict(self, X):
+        return np.mean([m.predict(X) for m in self.models], axis=0)
+
+
 def _single_thread():
     """Small data: threads only add overhead (and stall badly on a shared, busy CPU)."""
     try:
+        import sklearn.ensemble  # noqa: F401 - load its OpenMP runtime first, or the limit misses it
         from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - comes with scikit-learn
+    except ImportError:  # pragma: no cover - scikit-learn missing: the fit will say which extra to install
         import contextlib
 
         return contextlib.nullcontext()

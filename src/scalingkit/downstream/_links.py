@@ -18,7 +18,7 @@ near 50) is only known then.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.special import expit
@@ -290,5 +290,5 @@ def make_link(name: str, *, chance: float = 0.0, higher_is_better: bool = True, 
         grid["h"] = [v if lo < v < hi else 0.5 * (lo + hi) for v in grid["h"]]
     if grid:
         law = law.with_init(**grid)
-    return Link(name=name, law=replace(law, name=f"{name}_link"), chance=float(chance),
+    return Link(name=name, law=law, chance=float(chance),
                 higher_is_better=bool(higher_is_better), margin=float(margin))

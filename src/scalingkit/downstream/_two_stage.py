@@ -288,7 +288,8 @@ class TwoStagePredictor(BasePredictor):
         X = as_inputs(table).inputs(self.loss_law_.columns)
         if self.interval == "bootstrap":
             if not self.bootstrap_params_:
-                msg = "no bootstrap refit succeeded; use interval='delta' or add runs"
+                msg = ("no bootstrap refits to draw on: fit with interval='bootstrap' and n_bootstrap > 0 "
+                       "(with enough runs for a resample to identify the law), or use interval='delta'")
                 raise ValueError(msg)
             draws = np.array([self.link_(p2, self.loss_law_(p1, X)) for p1, p2 in self.bootstrap_params_])
             return quantiles(draws, level)

@@ -2,11 +2,18 @@
 
 from ._base import BasePredictor, check_is_fitted
 from ._registry import clone, describe_predictor, get_predictor, list_predictors, register_predictor
+from ._rescal_methods import register_rescal_methods
+from .baselines import BoundedLawPredictor, FixedLawPredictor, RandomForestPredictor
 from .law import LawPredictor
+from .rescal import ReScaL
 
 __all__ = [
     "BasePredictor",
+    "BoundedLawPredictor",
+    "FixedLawPredictor",
     "LawPredictor",
+    "RandomForestPredictor",
+    "ReScaL",
     "check_is_fitted",
     "clone",
     "describe_predictor",
@@ -14,3 +21,5 @@ __all__ = [
     "list_predictors",
     "register_predictor",
 ]
+
+register_rescal_methods()

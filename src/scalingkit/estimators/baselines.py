@@ -4,7 +4,7 @@
 raw least squares, every parameter boxed around its constant);
 ``FixedLawPredictor`` predicts from the published constants (``d_*``);
 ``RandomForestPredictor`` is the ``rf`` / ``rf_nd`` baseline. The data-
-constrained and data-mixing baselines live in `scalingkit.estimators.special`.
+constrained and data-mixing baselines live in ``_special.py``.
 See ``shared/data/rescal/PROTOCOL.md`` sections 3.1 and 4.
 """
 
@@ -129,12 +129,12 @@ class BoundedLawPredictor(BasePredictor):
 
     def fit(self, table):
         """Fit to a runs table (RunsTable, DataFrame or path). Returns self."""
+        setup = self._setup()
         table = as_fit_table(table)
-        law = get_law(self.law)
-        return self._fit_arrays(table.inputs(law.columns), table.y)
+        return self._fit_arrays(table.inputs(setup[0].columns), table.y, setup)
 
-    def _fit_arrays(self, X, y):
-        law, start, bounds = self._setup()
+    def _fit_arrays(self, X, y, setup=None):
+        law, start, bounds = setup or self._setup()
         params, ok = fit_boxed(law, X, y, start, bounds, gradient=self.gradient)
         self.law_ = law
         self.bounds_ = bounds

@@ -49,11 +49,20 @@ class HeldOutResult:
     predictor: object = field(repr=False)
 
     def to_dict(self) -> dict:
-        """Plain-JSON form (predictions as records)."""
-        preds = self.predictions.reset_index().to_dict(orient="records")
-        return {"target": self.target, "split": self.split, "n_train": self.n_train, "n_test": self.n_test,
-                "train_mse": self.train_mse, "test_mse": self.test_mse, "test_mae": self.test_mae,
-                "predictions": preds}
+        """Plain-JSON form: errors, the fitted law, the predictor's settings and every prediction."""
+        model = self.predictor
+        inner = getattr(model, "estimator_", model)
+        settings = {k: list(v) if isinstance(v, tuple) else v for k, v in model.get_params().items()}
+        out = {"target": self.target, "split": self.split, "n_train": self.n_train, "n_test": self.n_test,
+               "train_mse": self.train_mse, "test_mse": self.test_mse, "test_mae": self.test_mae,
+               "predictor": type(model).__name__, "settings": settings,
+               "features": list(inner.feature_names_), "link": inner.link_.to_dict()}
+        if hasattr(model, "n_components_"):
+            out["chosen"] = {"n_components": model.n_components_, "alpha": model.alpha_}
+        out["predictions"] = [{"index": idx, "set": s, "y": float(y), "prediction": float(p)}
+                              for idx, s, y, p in zip(self.predictions.index, self.predictions["set"],
+                                                      self.predictions["y"], self.predictions["prediction"])]
+        return out
 
 
 def _fresh(predictor):

@@ -84,7 +84,8 @@ class PrincipalComponents:
         var = s**2 / (X.shape[0] - 1)
         self.components_ = vt[: self.n_components_]
         self.explained_variance_ = var[: self.n_components_]
-        self.explained_variance_ratio_ = self.explained_variance_ / var.sum() if var.sum() > 0 else var[: self.n_components_]
+        total = var.sum()
+        self.explained_variance_ratio_ = self.explained_variance_ / total if total > 0 else self.explained_variance_
         return self
 
     def transform(self, X) -> np.ndarray:

@@ -37,7 +37,8 @@ def resolve_benchmarks(frame: pd.DataFrame, benchmarks=None, target=None) -> lis
     if benchmarks is None:
         found = [c for c in _KNOWN if c in frame.columns and c != target]
         if not found:
-            msg = (f"no standard benchmark column ({', '.join(_KNOWN)}) in the table; pass benchmarks=[...] "
+            msg = (f"no standard benchmark column ({', '.join(_KNOWN)}) in the table; name the benchmark columns "
+                   f"(benchmarks=[...], or --benchmarks A,B,C on the command line) "
                    f"(columns: {', '.join(map(str, frame.columns[:12]))}...)")
             raise ValueError(msg)
         return found

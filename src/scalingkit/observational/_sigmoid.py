@@ -254,7 +254,7 @@ def fit_link(X, y, *, link="sigmoid-parametric", loss="ls", delta=1.0, floor_bou
     >>> x = np.linspace(-3, 3, 40)[:, None]
     >>> y = floor_sigmoid(0.5 + 2.0 * x[:, 0], 0.1)
     >>> fit = fit_link(x, y)
-    >>> round(fit.coef[0], 3), round(fit.floor, 3)
+    >>> round(float(fit.coef[0]), 3), round(fit.floor, 3)
     (2.0, 0.1)
     """
     if link not in LINKS:

@@ -49,7 +49,7 @@ def _log_gradients(model, N, D, extra):
 
 
 def suggest_next_run(model, table, target_n: float, target_d: float, *, candidates=None, max_compute=None,
-                     extra=None, top: int = 10) -> pd.DataFrame:
+                     extra=None, top: int = 10, rank_by: str = "per_flop") -> pd.DataFrame:
     """Rank pilot runs by how much they shrink the predictive variance at a target, per FLOP.
 
     With the fit's parameter covariance ``S`` and the gradient ``g(x)`` of the
@@ -75,6 +75,9 @@ def suggest_next_run(model, table, target_n: float, target_d: float, *, candidat
         Other inputs the law reads, held at these values.
     top : int, default=10
         Rows returned.
+    rank_by : {"per_flop", "reduction"}, default="per_flop"
+        Rank by variance removed per FLOP, or by variance removed outright
+        (the most informative pilot within ``max_compute``).
 
     Returns
     -------
@@ -90,6 +93,9 @@ def suggest_next_run(model, table, target_n: float, target_d: float, *, candidat
     where data informs the parameters that matter at the target, not how
     wrong the law's shape may be.
     """
+    if rank_by not in ("per_flop", "reduction"):
+        msg = f"The 'rank_by' parameter must be one of 'per_flop', 'reduction'. Got {rank_by!r} instead."
+        raise ValueError(msg)
     law_model = fitted_law(model)
     c_target = 6.0 * float(target_n) * float(target_d)
     max_compute = c_target / 10 if max_compute is None else float(max_compute)
@@ -115,4 +121,5 @@ def suggest_next_run(model, table, target_n: float, target_d: float, *, candidat
                       sd_now=np.sqrt(v_star), sd_after=np.sqrt(np.maximum(v_star - reduction, 0.0)),
                       variance_reduction=reduction / v_star if v_star > 0 else 0.0)
     out["reduction_per_eflop"] = out["variance_reduction"] / (out["C"] / 1e18)
-    return out.sort_values("reduction_per_eflop", ascending=False).head(top).reset_index(drop=True)
+    key = "reduction_per_eflop" if rank_by == "per_flop" else "variance_reduction"
+    return out.sort_values(key, ascending=False).head(top).reset_index(drop=True)

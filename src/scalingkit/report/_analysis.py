@@ -12,7 +12,7 @@ import pandas as pd
 __all__ = ["DEFAULT_LAWS", "Analysis", "analyse"]
 
 #: Laws compared by default (those the table can support are used).
-DEFAULT_LAWS = ("chinchilla", "kaplan", "overtraining", "farseer")
+DEFAULT_LAWS = ("chinchilla", "kaplan", "overtraining")
 _DERIVED = {"C", "M"}
 
 
@@ -36,7 +36,14 @@ class Analysis:
     constrained: object = None
     draws: list = field(default_factory=list)
     interval: str = "bootstrap"
+    n_starts: int | None = None
     notes: list = field(default_factory=list)
+
+    def predictor(self, law: str):
+        """A fresh `LawPredictor` for ``law`` with the analysis's settings."""
+        from ..estimators import LawPredictor
+
+        return LawPredictor(law=law, n_starts=self.n_starts)
 
 
 def _applicable(name, table):
@@ -53,13 +60,12 @@ def _applicable(name, table):
     return None
 
 
-def _fit(name, table):
-    from ..estimators import LawPredictor
+def _fit(an, name):
     from ..exceptions import ConvergenceWarning
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
-        model = LawPredictor(law=name).fit(table)
+        model = an.predictor(name).fit(an.table)
     return model, [str(w.message) for w in caught if issubclass(w.category, ConvergenceWarning)]
 
 
@@ -74,7 +80,7 @@ def _fit_all(an: Analysis, names):
             continue
         t0 = time.perf_counter()
         try:
-            an.fits[name], an.fit_warnings[name] = _fit(name, an.table)
+            an.fits[name], an.fit_warnings[name] = _fit(an, name)
         except ValueError as exc:
             an.skipped[name] = str(exc)
             continue
@@ -87,7 +93,6 @@ def _fit_all(an: Analysis, names):
 
 
 def _backtest(an: Analysis, rhos, progress):
-    from ..estimators import LawPredictor
     from ..evaluation import summarize
     from ..evaluation.splits import ComputeSplit
     from ..uncertainty import interval_backtest
@@ -103,7 +108,7 @@ def _backtest(an: Analysis, rhos, progress):
     for pair in pairs:
         train, test = an.table.subset(pair.train_idx), an.table.subset(pair.test_idx)
         for name in an.laws:
-            model, _ = fit_quietly(LawPredictor(law=name), train)
+            model, _ = fit_quietly(an.predictor(name), train)
             row = {"pair": pair.label, "rho": pair.rho, "method": name, "n_train": len(train), "n_test": len(test)}
             if model is None:
                 rows.append({**row, "mape": np.nan, "max_ape": np.nan, "spearman": np.nan})
@@ -113,18 +118,18 @@ def _backtest(an: Analysis, rhos, progress):
     an.backtest = pd.DataFrame(rows)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        cov = interval_backtest({"data": an.table}, split, LawPredictor(law=an.primary), methods=("delta", "conformal"),
+        cov = interval_backtest({"data": an.table}, split, an.predictor(an.primary), methods=("delta", "conformal"),
                                 level=an.level, progress=progress)
     an.coverage = cov.assign(rho=cov["pair"].str.split("=").str[1].astype(float))
 
 
 def _calibrate(an: Analysis, progress):
-    from ..estimators import LawPredictor
     from ..uncertainty import IntervalPredictor
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        an.conformal = IntervalPredictor(LawPredictor(law=an.primary), progress=progress).fit(an.table)
+        an.conformal = IntervalPredictor(an.predictor(an.primary), progress=progress)._fit_with(
+            an.table, an.fits[an.primary])
 
 
 def _plan(an: Analysis, budget, unique_tokens, n_resamples, seed, progress):
@@ -151,11 +156,11 @@ def _plan(an: Analysis, budget, unique_tokens, n_resamples, seed, progress):
 
 
 def analyse(table, *, laws=None, level=0.8, budget=None, unique_tokens=None, rhos=(0.3, 0.5, 0.7),
-            interval="bootstrap", n_resamples=100, backtest=True, seed=0, progress=False) -> Analysis:
+            interval="bootstrap", n_resamples=100, backtest=True, n_starts=None, seed=0, progress=False) -> Analysis:
     """Fit the laws, backtest them, calibrate intervals and plan: the data of a report."""
     from ..uncertainty._common import check_level
 
-    an = Analysis(table=table, level=check_level(level), interval=interval)
+    an = Analysis(table=table, level=check_level(level), interval=interval, n_starts=n_starts)
     _fit_all(an, list(laws) if laws else list(DEFAULT_LAWS))
     _calibrate(an, progress)
     if backtest:

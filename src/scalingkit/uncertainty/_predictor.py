@@ -123,8 +123,14 @@ class IntervalPredictor(BasePredictor):
         self._validate_params()
         table = _as_table(table)
         base = self.base if self.base is not None else _default_base()
+        return self._fit_with(table, clone(base).fit(table))
+
+    def _fit_with(self, table, fitted):
+        """Calibrate around ``fitted``, a clone of ``base`` already fitted on ``table``."""
+        self._validate_params()
+        base = self.base if self.base is not None else _default_base()
         conformal = ExtrapolationConformal(fractions=self.fractions, distance=self.distance, seed=self.seed)
-        self.estimator_ = clone(base).fit(table)
+        self.estimator_ = fitted
         self.noise_scale_ = robust_scale(log_residuals(self.estimator_, table))
         self.range_ = TrainingRange.of(table)
         if self.method == "conformal":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._common import check_level, progress_iter
+from ._common import check_level, clone, fit_quietly, progress_iter
 from ._predictor import IntervalPredictor
 
 __all__ = ["coverage_metrics", "interval_backtest"]
@@ -53,9 +53,10 @@ def interval_backtest(tables: dict, split, base, *, methods=("delta", "bootstrap
                       n_resamples=100, progress=False, **options) -> pd.DataFrame:
     """Coverage of every interval method on the held-out (expensive) runs of a split.
 
-    For each dataset, each train/test pair of ``split`` and each method, wrap
-    ``base`` in `IntervalPredictor`, fit on the training rows and score the
-    intervals on the test rows (whose target is never shown to the predictor).
+    For each dataset and each train/test pair of ``split``, fit ``base`` on the
+    training rows once, calibrate every method around that fit
+    (`IntervalPredictor`) and score the intervals on the test rows (whose
+    target is never shown to the predictor).
 
     Parameters
     ----------
@@ -89,11 +90,16 @@ def interval_backtest(tables: dict, split, base, *, methods=("delta", "bootstrap
     rows = []
     for name, table, pair in progress_iter(jobs, description="interval backtest", show=progress):
         train, test = table.subset(pair.train_idx), table.subset(pair.test_idx)
+        head = {"dataset": name, "pair": pair.label, "level": level, "n_test": len(test)}
+        fitted, _ = fit_quietly(clone(base), train)
         for method in methods:
-            row = {"dataset": name, "pair": pair.label, "method": method, "level": level, "n_test": len(test)}
+            row = {**head, "method": method}
             try:
-                model = IntervalPredictor(base, method=method, n_resamples=n_resamples, **options).fit(train)
-                lo, hi = model.predict_interval(test, level)
+                if fitted is None:
+                    msg = "the base predictor could not be fitted on the training runs"
+                    raise ValueError(msg)
+                model = IntervalPredictor(base, method=method, n_resamples=n_resamples, **options)
+                lo, hi = model._fit_with(train, fitted).predict_interval(test, level)
                 pred = model.predict(test)
             except (ValueError, TypeError) as exc:
                 rows.append({**row, "coverage": np.nan, "width": np.nan, "mape": np.nan, "error": str(exc)})

@@ -1,0 +1,209 @@
+"""Hyperparameter recommendation from a fitted `ConfigRegressor`, and its regret on held-out cells."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..estimators import check_is_fitted
+from ._features import steplaw_optimum
+
+__all__ = ["TuneResult", "hyperparameter_regret", "plot_landscape", "recommend"]
+
+
+@dataclass(frozen=True)
+class TuneResult:
+    """Predicted-optimal learning rate and batch size at one (N, D), with the loss landscape.
+
+    Attributes
+    ----------
+    N, D : float
+    lr, batch_size, loss : float
+        The recommendation (batch in tokens) and its predicted loss.
+    steplaw_lr, steplaw_batch_size, steplaw_loss : float
+        The Step Law formula's choice and the loss the model predicts for it.
+    landscape : DataFrame
+        Predicted loss on the grid, columns ``lr``, ``batch_size``, ``loss``.
+    config : dict
+        The other configuration values used (from ``settings`` or the nearest training run).
+    """
+
+    N: float
+    D: float
+    lr: float
+    batch_size: float
+    loss: float
+    steplaw_lr: float
+    steplaw_batch_size: float
+    steplaw_loss: float
+    landscape: pd.DataFrame
+    config: dict
+
+    def to_dict(self) -> dict:
+        out = {k: getattr(self, k) for k in ("N", "D", "lr", "batch_size", "loss", "steplaw_lr",
+                                               "steplaw_batch_size", "steplaw_loss")}
+        out["config"] = {k: (v.item() if isinstance(v, np.generic) else v) for k, v in self.config.items()}
+        out["landscape"] = self.landscape.to_dict(orient="records")
+        return out
+
+    def pivot(self) -> pd.DataFrame:
+        """The landscape as a batch-size x learning-rate table of predicted loss."""
+        return self.landscape.pivot(index="batch_size", columns="lr", values="loss")
+
+
+def _reference_row(model, N, D, settings):
+    """Configuration of the best training run at the nearest (log N, log D), overridden by ``settings``."""
+    ref = model.reference_
+    dist = np.abs(np.log(ref["N"].to_numpy(float) / N)) * 4 + np.abs(np.log(ref["D"].to_numpy(float) / D))
+    near = ref[dist <= dist.min() + 1e-9]
+    row = near.loc[near[model.target_].idxmin()].drop(labels=[model.target_]).to_dict()
+    unknown = [k for k in settings if k not in ref.columns]
+    if unknown:
+        msg = f"unknown setting(s) {unknown}; the model uses {sorted(c for c in ref.columns if c not in ('N', 'D'))}"
+        raise ValueError(msg)
+    row.update(settings)
+    row.update(N=float(N), D=float(D))
+    return row
+
+
+def _grid(model, N, D, n_lr, n_bs):
+    """Learning rates and batches spanning the training runs' range around the optimum at (N, D)."""
+    ref = model.reference_
+    coords = model._coords()
+    has_lr, has_bs = "lr" in ref.columns, "batch_size" in ref.columns
+    u, v = coords.coordinates(ref["N"].to_numpy(float), ref["D"].to_numpy(float),
+                              ref["lr"].to_numpy(float) if has_lr else None,
+                              ref["batch_size"].to_numpy(float) if has_bs else None)
+    if getattr(coords, "params", None):
+        lr0 = float(np.exp(coords.log_lr_opt(N, D)))
+        bs0 = float(np.exp(coords.log_bs_opt(N, D))) if coords.use_bs else float(steplaw_optimum(N, D)[1])
+    else:
+        lr0, bs0 = (float(x) for x in steplaw_optimum(N, D))
+    g = coords.params.get("g", 0.0) if getattr(coords, "params", None) and coords.use_bs and coords.use_lr else 0.0
+    u = u + g * v  # distance from the optimal lr at the optimal batch: a rectangular grid
+    bs = bs0 * np.exp(np.linspace(v.min(), v.max(), n_bs)) if has_bs and np.ptp(v) > 0 else np.array([bs0])
+    lr = lr0 * np.exp(np.linspace(u.min(), u.max(), n_lr)) if has_lr and np.ptp(u) > 0 else np.array([lr0])
+    LR, BS = np.meshgrid(lr, bs)
+    return LR.ravel(), BS.ravel()
+
+
+def recommend(model, N, D, *, settings=None, n_lr=41, n_bs=25) -> TuneResult:
+    """Predicted-optimal learning rate and batch size for a run of N parameters and D tokens.
+
+    The fitted model scores a grid of (lr, batch) around its optimum at (N, D), spanning the
+    normalised range of the training runs; other configuration values come from ``settings``
+    or from the best training run of the nearest size.
+
+    Parameters
+    ----------
+    model : ConfigRegressor
+        Fitted on runs that vary the learning rate and/or batch size.
+    N, D : float
+        Parameters (same convention as the training runs) and training tokens.
+    settings : dict or None, default=None
+        Other configuration values, e.g. ``{"warmup": 1000}``.
+    n_lr, n_bs : int, default=41, 25
+        Grid points.
+
+    Returns
+    -------
+    TuneResult
+    """
+    check_is_fitted(model)
+    if not (N > 0 and D > 0):
+        msg = f"N and D must be positive, got N={N!r}, D={D!r}"
+        raise ValueError(msg)
+    if "lr" not in model.reference_.columns and "batch_size" not in model.reference_.columns:
+        msg = "the training runs have no 'lr' or 'batch_size' column: there is nothing to tune"
+        raise ValueError(msg)
+    row = _reference_row(model, N, D, dict(settings or {}))
+    lr, bs = _grid(model, N, D, n_lr, n_bs)
+    frame = pd.DataFrame([row] * lr.size)
+    if "lr" in frame.columns:
+        frame["lr"] = lr
+    if "batch_size" in frame.columns:
+        frame["batch_size"] = bs
+    loss = model.predict(frame)
+    best = int(np.argmin(loss))
+    sl_lr, sl_bs = (float(x) for x in steplaw_optimum(N, D))
+    sl = pd.DataFrame([{**row, **({"lr": sl_lr} if "lr" in row else {}),
+                        **({"batch_size": sl_bs} if "batch_size" in row else {})}])
+    landscape = pd.DataFrame({"lr": frame.get("lr", np.nan), "batch_size": frame.get("batch_size", np.nan),
+                              "loss": loss})
+    config = {k: v for k, v in row.items() if k not in ("N", "D", "lr", "batch_size")}
+    return TuneResult(N=float(N), D=float(D), lr=float(landscape["lr"].iloc[best]),
+                      batch_size=float(landscape["batch_size"].iloc[best]), loss=float(loss[best]),
+                      steplaw_lr=sl_lr, steplaw_batch_size=sl_bs, steplaw_loss=float(model.predict(sl)[0]),
+                      landscape=landscape, config=config)
+
+
+def hyperparameter_regret(models, train, grid=None) -> pd.DataFrame:
+    """Regret of each model's choice of (lr, batch) on the (N, D) cells absent from ``train``.
+
+    In each held-out cell of ``grid`` (default: the full Step Law dense grid), a model picks the
+    run it predicts lowest; the Step Law formula picks the run nearest its optimum in log lr and
+    log batch. Regret = loss of the pick - best loss in the cell.
+
+    Parameters
+    ----------
+    models : dict of str to fitted predictor
+    train : RunsTable
+        The training runs (their cells are skipped).
+    grid : RunsTable or None, default=None
+        All runs of the grid; None loads ``load_steplaw_dense()``.
+
+    Returns
+    -------
+    DataFrame
+        One row per (cell, method): ``N, D, method, lr, batch_size, loss, best_loss, regret``,
+        then one ``mean`` row per method (N and D empty).
+    """
+    if grid is None:
+        from ..datasets import load_steplaw_dense
+
+        grid = load_steplaw_dense(target=train.target)
+    frame = grid.frame
+    y = grid.y
+    seen = set(zip(train.frame["N"].round(), train.frame["D"].round()))
+    rows = []
+    for (n, d), cell in frame.groupby(["N", "D"]):
+        if (round(n), round(d)) in seen:
+            continue
+        idx = cell.index.to_numpy()
+        best = float(y[idx].min())
+        picks = {}
+        for name, model in models.items():
+            picks[name] = idx[int(np.argmin(model.predict(grid.subset(idx))))]
+        lr_opt, bs_opt = steplaw_optimum(n, d)
+        dist = np.hypot(np.log(cell["lr"] / lr_opt), np.log(cell["batch_size"] / bs_opt)).to_numpy()
+        picks["steplaw_formula"] = idx[int(np.argmin(dist))]
+        for name, i in picks.items():
+            rows.append({"N": n, "D": d, "method": name, "lr": frame.at[i, "lr"],
+                         "batch_size": frame.at[i, "batch_size"], "loss": float(y[i]), "best_loss": best,
+                         "regret": float(y[i]) - best})
+    out = pd.DataFrame(rows)
+    means = out.groupby("method", sort=False)["regret"].mean().reset_index().assign(N=np.nan, D=np.nan)
+    return pd.concat([out, means], ignore_index=True)
+
+
+def plot_landscape(result: TuneResult, path=None):
+    """Contour plot of the predicted loss over (lr, batch), with both recommendations marked."""
+    from .._optional import optional_module_for
+
+    plt = optional_module_for("plotting", "matplotlib.pyplot")
+    table = result.pivot()
+    fig, ax = plt.subplots(figsize=(6, 4.5))
+    X, Y = np.meshgrid(table.columns.to_numpy(float), table.index.to_numpy(float))
+    cs = ax.contourf(X, Y, table.to_numpy(float), levels=20, cmap="viridis_r")
+    fig.colorbar(cs, ax=ax, label="predicted loss")
+    ax.set(xscale="log", yscale="log", xlabel="peak learning rate", ylabel="batch size (tokens)",
+           title=f"N={result.N:.3g}, D={result.D:.3g}")
+    ax.plot(result.lr, result.batch_size, "r*", ms=14, label=f"predicted optimum ({result.loss:.4f})")
+    ax.plot(result.steplaw_lr, result.steplaw_batch_size, "wo", mec="k", label="Step Law formula")
+    ax.legend(loc="best", fontsize=8)
+    if path is not None:
+        fig.savefig(path, dpi=120, bbox_inches="tight")
+        plt.close(fig)
+    return fig
