@@ -78,7 +78,8 @@ def test_fixed_predictor_reproduces_the_published_formulas():
     chin = FixedLawPredictor(law="chinchilla").fit().predict(frame)
     np.testing.assert_allclose(chin, 406.4 / N**0.34 + 410.7 / D**0.28 + 1.69, rtol=1e-13)
     far = FixedLawPredictor(law="farseer").fit().predict(frame)
-    ref = (np.exp(-0.021 * N**0.169 - 0.091) + np.exp(88.01 * N**-0.1 - 6.287) * D ** (-np.exp(-0.124 * N**0.123 + 0.424)))
+    ref = np.exp(-0.021 * N**0.169 - 0.091) + np.exp(88.01 * N**-0.1 - 6.287) * D ** (-np.exp(-0.124 * N**0.123
+                                                                                                 + 0.424))
     np.testing.assert_allclose(far, ref, rtol=1e-12)
     custom = FixedLawPredictor(law="chinchilla", params={**RESCAL_CHINCHILLA, "E": 0.0}).fit().predict(frame)
     np.testing.assert_allclose(chin - custom, 1.69)
@@ -126,7 +127,8 @@ def test_mixing_baselines_predict_every_row():
     assert sorted(per_domain.models_) == ["0", "1", "2"]
     assert np.max(np.abs(per_domain.predict(table) / table.y - 1)) < 0.01
     pooled = RescalMixLawPredictor().fit(table)
-    assert pooled.params_["c"] >= 0 and pooled.params_["k"] >= 0
+    assert pooled.params_["c"] >= 0
+    assert pooled.params_["k"] >= 0
     assert np.isfinite(pooled.predict(table.frame.drop(columns="loss"))).all()
 
 
@@ -142,4 +144,5 @@ def test_fit_boxed_keeps_the_start_without_a_finite_objective():
     start = dict(RESCAL_CHINCHILLA)
     X = {"N": np.array([1e8, 2e8]), "D": np.array([1e9, 2e9])}
     params, ok = fit_boxed(law, X, np.array([np.nan, 2.0]), start, {})
-    assert not ok and params == pytest.approx(start)
+    assert not ok
+    assert params == pytest.approx(start)

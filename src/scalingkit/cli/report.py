@@ -38,12 +38,14 @@ def report(
 
       scalingkit report runs.csv --law chinchilla --law kaplan --budget 1e23 --out runs.html
     """
+    from ..fitting import MultiStartLM
     from ..report import build_report
 
     check_format(fmt)
+    fitter = MultiStartLM(n_starts=starts) if starts is not None else None
     table = load_source(source, target=target, n_col=n_col, d_col=d_col)
     rep = build_report(table, laws=law or None, level=level, budget=budget, unique_tokens=unique_tokens,
-                       n_resamples=resamples, backtest=backtest, figures=figures, n_starts=starts, seed=seed,
+                       n_resamples=resamples, backtest=backtest, figures=figures, fitter=fitter, seed=seed,
                        title=f"scalingkit report: {source}", progress=progress_mode(quiet, fmt))
     path = rep.write(out)
     if fmt == "json":

@@ -103,9 +103,9 @@ def run_rescal(out, *, datasets=None, methods=None, jobs: int = 1, legacy: bool 
     if out.exists() and not out.is_dir():
         msg = f"--out must be a folder, but '{out}' is a file"
         raise NotADirectoryError(msg)
-    pub = _read_published(published)
     names = _resolve_datasets(datasets)
     chosen, notes = _resolve_methods(methods)
+    pub = _read_published(published)
     t0 = time.perf_counter()
     frames, preds = [], []
     for ds in names:

@@ -6,6 +6,7 @@ turns it into a learning-rate and batch-size recommendation; `CurvePredictor` pr
 of a loss curve from its beginning; `reproduce_ncpl` runs NCPL's comparison on public data.
 """
 
+from ._curves import CurvePredictor, cosine_schedule, curve_ids, evaluate_curves
 from ._features import ConfigFeatures, select_columns, steplaw_optimum
 from ._landscape import STEPLAW_PRIORS, Landscape, fit_landscape
 from ._ncpl import load_ncpl_steplaw, marin_split, reproduce_ncpl, steplaw_keys
@@ -15,9 +16,13 @@ from ._tune import TuneResult, hyperparameter_regret, plot_landscape, recommend
 __all__ = [
     "STEPLAW_PRIORS",
     "ConfigFeatures",
+    "CurvePredictor",
     "ConfigRegressor",
     "Landscape",
     "TuneResult",
+    "cosine_schedule",
+    "curve_ids",
+    "evaluate_curves",
     "fit_landscape",
     "hyperparameter_regret",
     "load_ncpl_steplaw",

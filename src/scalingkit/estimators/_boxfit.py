@@ -129,14 +129,14 @@ def fit_boxed(law, X: Mapping[str, np.ndarray], y, start: Mapping[str, float],
     names = law.param_names
     y = np.asarray(y, dtype=float)
     tr = [_Transform(*bounds.get(n, (-math.inf, math.inf))) for n in names]
-    t0 = np.array([t.to_internal(start[n]) for t, n in zip(tr, names)])
+    t0 = np.array([t.to_internal(start[n]) for t, n in zip(tr, names, strict=True)])
 
     Xi = law._inputs(X)  # the law's own input names (with_inputs renaming)
     jacobian = (lambda p: law.jac(law._full_params(p), Xi)) if law.jac is not None else (lambda p: law.jacobian(p, X))
 
     def external(t):
-        vals, dvals = zip(*(f.to_external(float(ti)) for f, ti in zip(tr, t)))
-        return dict(zip(names, vals)), np.asarray(dvals, dtype=float)
+        vals, dvals = zip(*(f.to_external(float(ti)) for f, ti in zip(tr, t, strict=True)), strict=True)
+        return dict(zip(names, vals, strict=True)), np.asarray(dvals, dtype=float)
 
     def fun(t):
         p, dp = external(t)

@@ -90,7 +90,7 @@ def softmax_weights(scores, T: float) -> np.ndarray:
     Examples
     --------
     >>> softmax_weights([0.02, 0.03, 0.5], T=0.1).round(3).tolist()
-    [0.525, 0.475, 0.0]
+    [0.523, 0.473, 0.004]
     """
     s = np.asarray(scores, dtype=float)
     ok = np.isfinite(s)

@@ -51,7 +51,10 @@ def _entries():
 
     out = {"rescal": (ReScaL, "ReScaL: boxed law ensemble + gated residual random forest (published defaults)")}
     for law in ("farseer", "chinchilla", "kaplan"):
-        out[f"rescal:{law}"] = (partial(BoundedLawPredictor, law=law),
+        # Farseer's boxed fit is ill-conditioned: lmfit's finite-difference gradient path ("numeric")
+        # lands where the published fits did on 2 more of the 52 pairs; the other two laws agree either way.
+        gradient = "numeric" if law == "farseer" else "analytic"
+        out[f"rescal:{law}"] = (partial(BoundedLawPredictor, law=law, gradient=gradient),
                                 f"ReScaL baseline '{law}': all parameters within +-30 % of the published constants")
         out[f"rescal:d_{law}"] = (partial(FixedLawPredictor, law=law),
                                   f"ReScaL baseline 'd_{law}': the published constants, no fitting")

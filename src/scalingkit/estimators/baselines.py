@@ -171,7 +171,7 @@ class FixedLawPredictor(BasePredictor):
     >>> import pandas as pd
     >>> m = FixedLawPredictor(law="chinchilla").fit(pd.DataFrame({"N": [1e9], "D": [2e10], "loss": [2.5]}))
     >>> round(float(m.predict(pd.DataFrame({"N": [1e9], "D": [2e10]}))[0]), 4)
-    2.5632
+    2.58
     """
 
     def __init__(self, *, law="chinchilla", params=None):

@@ -14,6 +14,7 @@ import math
 from numbers import Integral, Real
 
 import numpy as np
+from scipy.special import expit
 
 from ._base import BasePredictor, check_is_fitted
 from ._features import as_fit_table, feature_matrix, frame_of, law_inputs, numeric_feature_names
@@ -132,6 +133,8 @@ class ReScaL(BasePredictor):
     _parameter_constraints = {
         "T": _positive, "s": _finite, "n_folds": _int_at_least(2), "top_k": _int_at_least(1),
         "n_estimators": _int_at_least(1), "laws": _laws,
+        "gradient": lambda v: (v in ("analytic", "numeric"), "one of 'analytic', 'numeric'"),
+        "legacy_int64_nd": lambda v: (isinstance(v, bool), "a bool"),
     }
 
     def __init__(self, *, laws=("farseer", "chinchilla", "kaplan"), T=0.1, s=20, n_folds=5, top_k=5,
@@ -164,7 +167,7 @@ class ReScaL(BasePredictor):
         self.residual_model_ = self._forest(rng).fit(F, resid)
         nd = self._train_nd(N, D)
         self.gate_r2_ = self._partial_r2(nd, N, D, F, y, rng)
-        self.gate_ = float(1.0 / (1.0 + math.exp(-self.s * (self.gate_r2_ - 0.5))))
+        self.gate_ = float(expit(self.s * (self.gate_r2_ - 0.5)))
         self.nd_range_ = (float(nd.min()), float(nd.max()))
         return self
 
@@ -212,7 +215,7 @@ class ReScaL(BasePredictor):
     # -- prediction -----------------------------------------------------------------------------
     def _ensemble_predict(self, X) -> np.ndarray:
         out = np.zeros(len(X["N"]))
-        for w, m in zip(self.weights_, self.members_):
+        for w, m in zip(self.weights_, self.members_, strict=True):
             if w > 0:
                 out += w * m._predict_arrays(X)
         return out

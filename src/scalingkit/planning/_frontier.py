@@ -15,6 +15,9 @@ TPP_RANGE = (1e-3, 1e7)
 def law_inputs(law, N, D, extra=None) -> dict:
     """The input columns ``law`` reads at ``(N, D)``: N, D, C = 6ND, M = D/N and ``extra`` columns.
 
+    A callable value in ``extra`` is called as ``value(N, D)`` (an input that
+    depends on the allocation, e.g. the unique tokens actually used).
+
     Raises
     ------
     ValueError
@@ -24,6 +27,7 @@ def law_inputs(law, N, D, extra=None) -> dict:
     D = np.asarray(D, dtype=float)
     have = {"N": N, "D": D, "C": 6.0 * N * D, "M": D / N}
     for k, v in (extra or {}).items():
+        v = v(N, D) if callable(v) else v
         have[k] = np.broadcast_to(np.asarray(v, dtype=float), np.broadcast_shapes(N.shape, np.shape(v)))
     missing = [c for c in law.columns if c not in have]
     if missing:

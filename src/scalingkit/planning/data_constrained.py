@@ -34,11 +34,13 @@ def _dc_params(params: dict) -> tuple[dict, bool]:
 
 def _solve(params: dict, budget: float, unique_tokens: float) -> dict:
     law = get_law("data_constrained")
-    N, D, loss, interior = optimum_numeric(law, params, budget, extra={"unique_tokens": unique_tokens})
+    # A run shorter than the unique data sees only D unique tokens (the law counts D < U_D as one epoch of U_D).
+    used = {"unique_tokens": lambda N, D: np.minimum(D, unique_tokens)}
+    N, D, loss, interior = optimum_numeric(law, params, budget, extra=used)
     Nc, Dc = optimum_closed_form(params, budget)
     base = get_law("chinchilla")
     loss_c = float(np.asarray(base({k: params[k] for k in _BASE}, {"N": Nc, "D": Dc})))
-    return {"N": N, "D": D, "tokens_per_param": D / N, "loss": loss, "epochs": D / unique_tokens,
+    return {"N": N, "D": D, "tokens_per_param": D / N, "loss": loss, "epochs": max(D / unique_tokens, 1.0),
             "N_unconstrained": Nc, "D_unconstrained": Dc, "loss_unconstrained": loss_c,
             "loss_penalty": loss - loss_c, "interior": interior}
 
@@ -49,8 +51,9 @@ def data_constrained_allocation(model, budget: float, unique_tokens: float, *, t
     """Compute-optimal (N*, D*) when only ``unique_tokens`` distinct tokens exist.
 
     Minimises the data-constrained loss (repeated epochs and excess parameters
-    decay in value) along ``D = C / 6N`` with ``U_D = unique_tokens``; the answer
-    says how many epochs to run and what the limit costs against unlimited data.
+    decay in value) along ``D = C / 6N`` with ``U_D = min(D, unique_tokens)``;
+    the answer says how many epochs to run and what the limit costs against
+    unlimited data (nothing, when the budget's optimum needs fewer tokens).
 
     Parameters
     ----------

@@ -36,14 +36,14 @@ class Analysis:
     constrained: object = None
     draws: list = field(default_factory=list)
     interval: str = "bootstrap"
-    n_starts: int | None = None
+    fitter: object = None
     notes: list = field(default_factory=list)
 
     def predictor(self, law: str):
         """A fresh `LawPredictor` for ``law`` with the analysis's settings."""
         from ..estimators import LawPredictor
 
-        return LawPredictor(law=law, n_starts=self.n_starts)
+        return LawPredictor(law=law, fitter=self.fitter)
 
 
 def _applicable(name, table):
@@ -156,11 +156,11 @@ def _plan(an: Analysis, budget, unique_tokens, n_resamples, seed, progress):
 
 
 def analyse(table, *, laws=None, level=0.8, budget=None, unique_tokens=None, rhos=(0.3, 0.5, 0.7),
-            interval="bootstrap", n_resamples=100, backtest=True, n_starts=None, seed=0, progress=False) -> Analysis:
+            interval="bootstrap", n_resamples=100, backtest=True, fitter=None, seed=0, progress=False) -> Analysis:
     """Fit the laws, backtest them, calibrate intervals and plan: the data of a report."""
     from ..uncertainty._common import check_level
 
-    an = Analysis(table=table, level=check_level(level), interval=interval, n_starts=n_starts)
+    an = Analysis(table=table, level=check_level(level), interval=interval, fitter=fitter)
     _fit_all(an, list(laws) if laws else list(DEFAULT_LAWS))
     _calibrate(an, progress)
     if backtest:

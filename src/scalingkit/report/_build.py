@@ -83,7 +83,7 @@ class Report:
 
 def build_report(table, *, laws=None, level: float = 0.8, budget=None, unique_tokens=None, rhos=(0.3, 0.5, 0.7),
                  interval: str = "bootstrap", n_resamples: int = 100, backtest: bool = True, figures: bool = True,
-                 n_starts: int | None = None, title: str | None = None, seed=0, progress=False) -> Report:
+                 fitter=None, title: str | None = None, seed=0, progress=False) -> Report:
     """Analyse a runs table and assemble the report.
 
     Sections: data summary; fits and diagnostics (fit reports, loss vs compute
@@ -114,8 +114,9 @@ def build_report(table, *, laws=None, level: float = 0.8, budget=None, unique_to
     backtest : bool, default=True
     figures : bool, default=True
         Draw figures (needs matplotlib; without it the report says so).
-    n_starts : int or None, default=None
-        Starts of every law fit (None: each law's literature grid).
+    fitter : object or None, default=None
+        Fitter strategy of every law fit (None: `MultiStartLM` on each law's
+        literature grid).
     title : str or None
     seed : int, default=0
     progress : bool or "auto", default=False
@@ -126,7 +127,7 @@ def build_report(table, *, laws=None, level: float = 0.8, budget=None, unique_to
     Report
     """
     an = analyse(table, laws=laws, level=level, budget=budget, unique_tokens=unique_tokens, rhos=rhos,
-                 interval=interval, n_resamples=n_resamples, backtest=backtest, n_starts=n_starts, seed=seed,
+                 interval=interval, n_resamples=n_resamples, backtest=backtest, fitter=fitter, seed=seed,
                  progress=progress)
     figs = Figures(figures)
     builders = (data_section, fits_section, comparison_section, backtest_section, planning_section, caveats_section)

@@ -63,27 +63,41 @@ class TrainingRange:
         return np.maximum(d, 0.0)
 
 
-def quantile_line(d, s, w, level: float) -> tuple[float, float]:
-    """Weighted linear quantile regression ``s ~ c0 + c1 d`` with ``c0 >= 1e-4``, ``c1 >= 0``.
+def _pinball(r, w, level):
+    return float(np.sum(w * np.maximum(level * r, (level - 1) * r)))
 
-    Solves the pinball-loss linear programme with HiGHS.
+
+def quantile_line(d, s, w, level: float, power: float = 1.0) -> tuple[float, float, float]:
+    """Weighted quantile regression ``s ~ c0 + c1 d^power`` with ``c0 >= 1e-4``, ``c1 >= 0``.
+
+    For a given slope the best intercept is the weighted ``level``-quantile of
+    ``s - c1 d^power``; the profile pinball loss is convex in the slope, which
+    is found by bounded Brent search.
 
     Returns
     -------
     c0, c1 : float
+    loss : float
+        The weighted pinball loss at the optimum.
     """
-    from scipy.optimize import linprog
+    from scipy.optimize import minimize_scalar
 
     d, s, w = (np.asarray(a, dtype=float) for a in (d, s, w))
-    n = s.size
-    cost = np.concatenate([[0.0, 0.0], level * w, (1 - level) * w])
-    eye = np.eye(n)
-    A = np.hstack([np.ones((n, 1)), d[:, None], eye, -eye])
-    bounds = [(_FLOOR, None), (0.0, None)] + [(0.0, None)] * (2 * n)
-    res = linprog(cost, A_eq=A, b_eq=s, bounds=bounds, method="highs")
-    if not res.success:  # pragma: no cover - the LP is always feasible
-        return max(float(np.quantile(s, level)), _FLOOR), 0.0
-    return float(res.x[0]), float(res.x[1])
+    x = d**power
+
+    def intercept(c1):
+        return max(_weighted_quantile(s - c1 * x, w, level), _FLOOR)
+
+    def loss(c1):
+        return _pinball(s - intercept(c1) - c1 * x, w, level)
+
+    top = float(s.max() / x.max()) * 4 if x.max() > 0 else 0.0
+    best = (0.0, loss(0.0))
+    if top > 0:
+        res = minimize_scalar(loss, bounds=(0.0, top), method="bounded", options={"xatol": top * 1e-7})
+        if res.fun < best[1]:
+            best = (float(res.x), float(res.fun))
+    return intercept(best[0]), best[0], best[1]
 
 
 def _weighted_quantile(x, w, q):
@@ -121,7 +135,7 @@ class ConformalCalibration:
         """``(c0, c1, k)``: the half-width at distance ``d`` is ``k (c0 + c1 d)``."""
         level = check_level(level)
         if level not in self._cache:
-            c0, c1 = quantile_line(self.distances, self.scores, self.weights, level)
+            c0, c1, _ = quantile_line(self.distances, self.scores, self.weights, level)
             ratio = self.scores / (c0 + c1 * self.distances)
             n = ratio.size
             q = min(1.0, level * (n + 1) / n)

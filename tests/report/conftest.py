@@ -1,0 +1,60 @@
+"""A small report, built once per module (few starts, few resamples)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from scalingkit.cli._boundary import run
+from scalingkit.data import RunsMeta, RunsTable
+from scalingkit.fitting import MultiStartLM
+
+#: Few starts, no L-BFGS-B polish: fast, and enough for a well-posed synthetic sweep.
+FAST = MultiStartLM(n_starts=16, polish=0)
+
+
+def sweep(seed=0):
+    rng = np.random.default_rng(seed)
+    N = np.geomspace(4e7, 6e9, 7)
+    NN, TT = np.meshgrid(N, np.geomspace(5, 160, 5), indexing="ij")
+    N, D = NN.ravel(), (NN * TT).ravel()
+    loss = (1.817 + 482.0 / N**0.3478 + 2085.0 / D**0.3658) * np.exp(0.004 * rng.standard_normal(N.size))
+    return pd.DataFrame({"N": N, "D": D, "loss": loss})
+
+
+@pytest.fixture(scope="module")
+def table():
+    return RunsTable(sweep(), meta=RunsMeta(source="synthetic test sweep", n_convention="total"))
+
+
+@pytest.fixture(scope="module")
+def report(table):
+    from scalingkit.report import build_report
+
+    return build_report(table, laws=["chinchilla", "kaplan"], rhos=(0.6,), n_resamples=8, fitter=FAST,
+                        budget=1e22, unique_tokens=2e10)
+
+
+@pytest.fixture
+def runs_csv(tmp_path):
+    path = tmp_path / "runs.csv"
+    sweep().to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture
+def invoke(capsys):
+    """invoke(args, code=0, stdout_contains=None, stderr_contains=None) -> (stdout, stderr)."""
+
+    def _invoke(args, code=0, stdout_contains=None, stderr_contains=None):
+        rc = run([str(a) for a in args])
+        out, err = capsys.readouterr()
+        assert rc == code, f"exit {rc} != {code}\nstdout:\n{out}\nstderr:\n{err}"
+        if stdout_contains:
+            assert stdout_contains in out, out
+        if stderr_contains:
+            assert stderr_contains in err, err
+        return out, err
+
+    return _invoke

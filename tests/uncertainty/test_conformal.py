@@ -1,0 +1,63 @@
+"""Extrapolation-aware conformal calibration."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from scalingkit.uncertainty import ExtrapolationConformal, IntervalPredictor, TrainingRange, coverage_metrics
+from scalingkit.uncertainty.conformal import quantile_line
+
+
+def test_quantile_line_recovers_a_known_line():
+    rng = np.random.default_rng(0)
+    d = rng.uniform(0, 2, 4000)
+    s = np.abs(rng.standard_normal(d.size)) * (0.01 + 0.02 * d)  # |N(0, sd)|, sd = 0.01 + 0.02 d
+    c0, c1, _ = quantile_line(d, s, np.ones_like(d), 0.8)
+    q = 1.2816  # 80% quantile of |N(0, 1)|
+    assert c0 == pytest.approx(0.01 * q, rel=0.15) and c1 == pytest.approx(0.02 * q, rel=0.15)
+
+
+def test_training_range_distances(table):
+    rng = TrainingRange.of(table.subset(np.arange(10)))
+    d_c = rng.distance(table, "compute")
+    assert d_c.min() == 0 and d_c.max() > 0
+    np.testing.assert_allclose(rng.distance(table, "relative"), d_c / rng.span_c)
+    assert np.all(rng.distance(table, "nd") >= d_c)
+
+
+def test_calibration_widens_with_distance_when_the_law_is_wrong(fast_law, make_sweep):
+    t = make_sweep(bend=0.003)
+    cal = ExtrapolationConformal().calibrate(fast_law, t)
+    assert cal.n_folds == 6
+    c0, c1, k = cal.line(0.8)
+    assert c1 > 0
+    w = cal.halfwidth([0.0, 1.0, 2.0], 0.8)
+    assert w[0] < w[1] < w[2]
+    assert cal.to_dict(0.8)["n_folds"] == 6
+
+
+def test_conformal_covers_held_out_runs_better_than_delta_when_the_law_is_wrong(fast_law, make_sweep):
+    t = make_sweep(bend=0.003, seed=1)
+    order = np.argsort(6 * t.N * t.D)
+    train, test = t.subset(np.sort(order[:30])), t.subset(np.sort(order[-10:]))
+    out = {}
+    for method in ("delta", "conformal"):
+        model = IntervalPredictor(fast_law, method=method).fit(train)
+        out[method] = coverage_metrics(test.y, *model.predict_interval(test, 0.8))
+    assert out["conformal"]["coverage"] >= 0.7
+    assert out["conformal"]["coverage"] > out["delta"]["coverage"]
+
+
+def test_too_few_configurations_fall_back_with_a_warning(fast_law, make_sweep):
+    t = make_sweep(sizes=3, ratios=2)
+    with pytest.warns(UserWarning, match="no cheap fold could be fitted"):
+        cal = ExtrapolationConformal().calibrate(fast_law, t)
+    assert cal.n_folds == 0 and cal.line(0.8)[1] == 0.0
+
+
+def test_bad_options_are_rejected():
+    with pytest.raises(ValueError, match="'fractions' parameter must be floats in the range \\(0, 1\\)"):
+        ExtrapolationConformal(fractions=(0.5, 1.5))
+    with pytest.raises(ValueError, match="'distance' parameter must be one of 'relative', 'compute', 'nd'"):
+        ExtrapolationConformal(distance="far")
