@@ -69,7 +69,8 @@ def test_data_constrained_reproduces_the_datablations_readme_example():
 def test_plenty_of_unique_data_gives_the_chinchilla_optimum():
     a = data_constrained_allocation(DATA_CONSTRAINED_PUBLISHED, 1e21, 1e13, interval="none")
     assert a.N == pytest.approx(a.extra["N_unconstrained"], rel=1e-5)
-    assert a.extra["epochs"] == 1.0 and a.extra["loss_penalty"] == pytest.approx(0, abs=1e-9)
+    assert a.extra["epochs"] == 1.0
+    assert a.extra["loss_penalty"] == pytest.approx(0, abs=1e-9)
 
 
 def test_data_constrained_from_a_chinchilla_fit_borrows_the_decays(fitted, table):
@@ -81,16 +82,20 @@ def test_data_constrained_from_a_chinchilla_fit_borrows_the_decays(fitted, table
 
 def test_allocation_with_parametric_and_bootstrap_intervals(fitted, table):
     a = optimal_allocation(fitted, 5.76e23, table=table, interval="parametric", n_draws=200, level=0.8)
-    assert isinstance(a, Allocation) and a.method == "closed form" and a.n_draws > 100
+    assert isinstance(a, Allocation)
+    assert a.method == "closed form"
+    assert a.n_draws > 100
     for key, value in (("N", a.N), ("D", a.D), ("loss", a.loss)):
         lo, hi = a.intervals[key]
         assert lo < value < hi
     assert 6 * a.N * a.D == pytest.approx(5.76e23)
     b = optimal_allocation(fitted, 5.76e23, table=table, interval="bootstrap", n_draws=8)
-    assert b.interval_method == "bootstrap" and b.n_draws == 8
+    assert b.interval_method == "bootstrap"
+    assert b.n_draws == 8
     assert any("only 8 parameter draws" in n for n in b.notes)
     d = a.to_dict()
-    assert d["intervals"]["N"] == list(a.intervals["N"]) and d["tokens_per_param"] == pytest.approx(a.D / a.N)
+    assert d["intervals"]["N"] == list(a.intervals["N"])
+    assert d["tokens_per_param"] == pytest.approx(a.D / a.N)
 
 
 def test_numeric_path_for_other_laws(table):
@@ -99,7 +104,8 @@ def test_numeric_path_for_other_laws(table):
 
     m = LawPredictor(law="kaplan", fitter=MultiStartLM(n_starts=64, polish=0)).fit(table)
     a = optimal_allocation(m, 1e22, interval="none")
-    assert a.method == "numeric" and a.intervals == {}
+    assert a.method == "numeric"
+    assert a.intervals == {}
 
 
 def test_bad_budget_and_missing_inputs(fitted):

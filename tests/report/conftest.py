@@ -23,12 +23,12 @@ def sweep(seed=0):
     return pd.DataFrame({"N": N, "D": D, "loss": loss})
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def table():
     return RunsTable(sweep(), meta=RunsMeta(source="synthetic test sweep", n_convention="total"))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def report(table):
     from scalingkit.report import build_report
 

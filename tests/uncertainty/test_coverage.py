@@ -20,7 +20,8 @@ def test_coverage_metrics_counts_inside_and_relative_width():
 def test_coverage_metrics_bounds_are_inclusive_and_empty_is_nan():
     assert coverage_metrics([1.0], [1.0], [1.0])["coverage"] == 1.0
     out = coverage_metrics([], [], [])
-    assert math.isnan(out["coverage"]) and math.isnan(out["width"])
+    assert math.isnan(out["coverage"])
+    assert math.isnan(out["width"])
 
 
 def test_coverage_metrics_rejects_mismatched_lengths():
@@ -33,7 +34,8 @@ def test_interval_backtest_scores_every_method_on_every_pair(table, fast_law):
                            level=0.8)
     assert list(df["method"]) == ["delta", "conformal", "delta", "conformal"]
     assert set(df.columns) >= {"dataset", "pair", "method", "level", "coverage", "width", "mape", "n_test", "error"}
-    assert df["coverage"].between(0, 1).all() and (df["width"] > 0).all()
+    assert df["coverage"].between(0, 1).all()
+    assert (df["width"] > 0).all()
     assert (df["error"] == "").all()
 
 
@@ -43,4 +45,5 @@ def test_interval_backtest_records_errors_instead_of_raising(table, fast_law):
     assert df["error"].iloc[0] == ""  # delta ignores the bootstrap options
     df = interval_backtest({"syn": table}, ComputeSplit(rhos=(0.5,)), fast_law, methods=("bootstrap",),
                            n_resamples=3, groups="nope")
-    assert "groups column 'nope'" in df["error"].iloc[0] and math.isnan(df["coverage"].iloc[0])
+    assert "groups column 'nope'" in df["error"].iloc[0]
+    assert math.isnan(df["coverage"].iloc[0])

@@ -38,9 +38,11 @@ class LogLinear(BasePredictor):
 def test_clone_and_params_follow_the_estimator_contract(fast_law):
     model = IntervalPredictor(fast_law, method="bootstrap", n_resamples=7)
     params = model.get_params()
-    assert params["base"] is fast_law and params["n_resamples"] == 7
+    assert params["base"] is fast_law
+    assert params["n_resamples"] == 7
     copy = clone(model)
-    assert copy.get_params() == params and copy is not model
+    assert copy.get_params() == params
+    assert copy is not model
     assert with_intervals(fast_law, "delta").method == "delta"
 
 
@@ -67,7 +69,8 @@ def test_every_method_brackets_the_prediction_and_widens_with_level(method, spli
     lo80, hi80 = model.predict_interval(test, 0.8)
     lo95, hi95 = model.predict_interval(test, 0.95)
     assert lo80.shape == hi80.shape == pred.shape == (len(test),)
-    assert np.all(lo80 <= pred) and np.all(pred <= hi80)
+    assert np.all(lo80 <= pred)
+    assert np.all(pred <= hi80)
     assert np.all(hi95 - lo95 >= hi80 - lo80 - 1e-12)
 
 
@@ -89,7 +92,8 @@ def test_any_predictor_gets_intervals(method, split):
     train, test = split
     model = IntervalPredictor(LogLinear(), method=method, n_resamples=10).fit(train)
     lo, hi = model.predict_interval(test, 0.8)
-    assert np.all(lo < model.predict(test)) and np.all(model.predict(test) < hi)
+    assert np.all(lo < model.predict(test))
+    assert np.all(model.predict(test) < hi)
 
 
 def test_bootstrap_is_reproducible_and_wild_keeps_the_rows(table, fast_law):
@@ -97,7 +101,8 @@ def test_bootstrap_is_reproducible_and_wild_keeps_the_rows(table, fast_law):
     b = bootstrap_fits(fast_law, table, n_resamples=5, seed=3)
     np.testing.assert_allclose(a.predictions(table), b.predictions(table))
     wild = bootstrap_fits(fast_law, table, n_resamples=5, scheme="wild", seed=3)
-    assert len(wild.estimators) == 5 and wild.scheme == "wild"
+    assert len(wild.estimators) == 5
+    assert wild.scheme == "wild"
     with pytest.raises(ValueError, match="'scheme' parameter must be one of 'pairs', 'wild'. Got 'jack'"):
         bootstrap_fits(fast_law, table, scheme="jack")
 
@@ -118,10 +123,11 @@ def test_bootstrap_by_run_resamples_whole_runs():
     rng = np.random.default_rng(0)
     rows = []
     for run, n in enumerate(np.geomspace(5e7, 2e9, 6)):
-        for k, tpp in enumerate((10, 20, 40, 80)):
+        for _k, tpp in enumerate((10, 20, 40, 80)):
             d = n * tpp
             rows.append({"N": n, "D": d, "run_id": f"r{run}", "loss": (1.8 + 480 / n**0.35 + 2100 / d**0.37)
                          * np.exp(0.003 * rng.standard_normal())})
     t = RunsTable(pd.DataFrame(rows))
     fits = bootstrap_fits(LawPredictor(fitter=MultiStartLM(n_starts=16, polish=0)), t, n_resamples=4, groups="run_id")
-    assert fits.n_clusters == 6 and len(fits.estimators) + fits.n_failed == 4
+    assert fits.n_clusters == 6
+    assert len(fits.estimators) + fits.n_failed == 4

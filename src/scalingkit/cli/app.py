@@ -6,6 +6,7 @@ import typer
 
 from . import backtest as backtest_cmd
 from . import compare as compare_cmd
+from . import curve as curve_cmd
 from . import datasets as datasets_cmd
 from . import demo as demo_cmd
 from . import downstream as downstream_cmd
@@ -17,6 +18,7 @@ from . import plan as plan_cmd
 from . import predict as predict_cmd
 from . import report as report_cmd
 from . import reproduce as reproduce_cmd
+from . import tune as tune_cmd
 from ._state import state
 
 app = typer.Typer(
@@ -44,6 +46,8 @@ app.command("report")(report_cmd.report)
 app.command("downstream")(downstream_cmd.downstream)
 app.command("demo")(demo_cmd.demo)
 app.command("observational")(observational_cmd.observational)
+app.command("tune")(tune_cmd.tune)
+app.command("curve")(curve_cmd.curve)
 app.add_typer(laws_cmd.app, name="laws")
 app.add_typer(datasets_cmd.app, name="datasets")
 app.add_typer(reproduce_cmd.app, name="reproduce")

@@ -104,6 +104,10 @@ def backtest(
     scheduler: str = typer.Option(None, "--scheduler", help="Dask scheduler address (default: a local cluster)."),
     seed: int = typer.Option(0, "--seed", help="Base seed mixed into every task's seed."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
+    intervals: float = typer.Option(None, "--intervals", help="Also score LEVEL prediction intervals (e.g. 0.8): "
+                                                              "adds coverage and width columns."),
+    interval_method: str = typer.Option("conformal", "--interval-method",
+                                        help="conformal, bootstrap or delta (IntervalPredictor), or own."),
     target: str = TARGET,
     n_col: str = N_COL,
     d_col: str = D_COL,
@@ -135,8 +139,9 @@ def backtest(
     for src in _sources(source):
         tables[_dataset_name(src, tables)] = load_source(src, target=target, n_col=n_col, d_col=d_col)
     splits = {name: _make_split(split, name, rhos, test_fraction, group_col) for name in tables}
-    runner = Backtest({m: get_predictor(m) for m in names}, splits, jobs=jobs, backend=backend,
-                      scheduler=scheduler, progress=progress, random_state=seed)
+    predictors = _with_intervals({m: get_predictor(m) for m in names}, intervals, interval_method)
+    runner = Backtest(predictors, splits, jobs=jobs, backend=backend,
+                      scheduler=scheduler, progress=progress, random_state=seed, intervals=intervals)
     try:
         result = runner.run(tables)
     except ImportError as exc:  # a missing extra is the user's to install
@@ -144,6 +149,23 @@ def backtest(
     paths = result.to_csv(out)
     _report(result, paths, split, fmt)
     return 0
+
+
+def _with_intervals(predictors: dict, level, method: str) -> dict:
+    """Wrap every method in `IntervalPredictor` (unless ``method == "own"``) when ``level`` is set."""
+    if level is None:
+        return predictors
+    if not 0 < level < 1:
+        msg = f"--intervals must be a level in (0, 1), e.g. 0.8; got {level}"
+        raise ValueError(msg)
+    if method not in ("conformal", "bootstrap", "delta", "own"):
+        msg = f"--interval-method must be conformal, bootstrap, delta or own; got '{method}'"
+        raise ValueError(msg)
+    if method == "own":
+        return predictors
+    from ..uncertainty import IntervalPredictor
+
+    return {name: IntervalPredictor(p, method=method) for name, p in predictors.items()}
 
 
 def _report(result, paths: dict, split: str, fmt: str) -> None:
@@ -161,11 +183,16 @@ def _report(result, paths: dict, split: str, fmt: str) -> None:
     n_pairs = len(result.results.drop_duplicates(["dataset", "split"]))
     n_sets = result.results["dataset"].nunique()
     table = Table(title=f"backtest: {split} split, {n_sets} dataset(s), {n_pairs} pair(s)")
-    for col in ("#", "method", "mean rank", "rank-1 pairs", "mean MAPE %", "pairs", "failed"):
+    has_iv = "mean_coverage" in summary.columns
+    cols = ("#", "method", "mean rank", "rank-1 pairs", "mean MAPE %", "pairs", "failed")
+    for col in cols + (("coverage %", "width %") if has_iv else ()):
         table.add_column(col, justify="left" if col == "method" else "right")
     for i, row in enumerate(summary.itertuples(index=False), start=1):
-        table.add_row(str(i), str(row.method), _fmt(row.mean_rank, "{:.2f}"), str(row.n_rank1),
-                      _fmt(100 * row.mean_mape, "{:.2f}"), str(row.n_pairs), str(row.n_failed))
+        cells = [str(i), str(row.method), _fmt(row.mean_rank, "{:.2f}"), str(row.n_rank1),
+                 _fmt(100 * row.mean_mape, "{:.2f}"), str(row.n_pairs), str(row.n_failed)]
+        if has_iv:
+            cells += [_fmt(100 * row.mean_coverage, "{:.1f}"), _fmt(100 * row.mean_width, "{:.2f}")]
+        table.add_row(*cells)
     Console(width=160).print(table)
     typer.echo(f"wrote {', '.join(str(p) for p in paths.values())}")
     if n_failed:

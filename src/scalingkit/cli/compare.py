@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from ._options import D_COL, FORMAT, N_COL, TARGET, check_format, emit_json, load_source
-from .plan import LEVEL, QUIET, SEED, human, progress_mode
+from .plan import LEVEL, QUIET, SEED, STARTS, human, progress_mode
 
 
 def compare(
@@ -17,6 +17,7 @@ def compare(
     resamples: int = typer.Option(200, "--resamples", help="Bootstrap replicates."),
     level: float = LEVEL,
     seed: int = SEED,
+    starts: int = STARTS,
     target: str = TARGET,
     n_col: str = N_COL,
     d_col: str = D_COL,
@@ -37,7 +38,7 @@ def compare(
     get_law(law)
     table_a = load_source(source_a, target=target, n_col=n_col, d_col=d_col)
     table_b = load_source(source_b, target=target, n_col=n_col, d_col=d_col)
-    res = compare_recipes(table_a, table_b, n, d, base=LawPredictor(law=law), level=level, n_resamples=resamples,
+    res = compare_recipes(table_a, table_b, n, d, base=LawPredictor(law=law, n_starts=starts), level=level, n_resamples=resamples,
                           seed=seed, progress=progress_mode(quiet, fmt))
     if fmt == "json":
         emit_json(res.to_dict())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from ._options import D_COL, FORMAT, N_COL, TARGET, check_format, emit_json, load_source
-from .plan import human
+from .plan import STARTS, human
 
 
 def next_run(
@@ -17,6 +17,7 @@ def next_run(
                                                                   "the target's)."),
     top: int = typer.Option(10, "--top", help="Candidates shown."),
     rank_by: str = typer.Option("per-flop", "--rank-by", help="per-flop or reduction."),
+    starts: int = STARTS,
     target: str = TARGET,
     n_col: str = N_COL,
     d_col: str = D_COL,
@@ -41,7 +42,7 @@ def next_run(
         msg = f"--rank-by must be 'per-flop' or 'reduction', got '{rank_by}'"
         raise ValueError(msg)
     table = load_source(source, target=target, n_col=n_col, d_col=d_col)
-    model = LawPredictor(law=law).fit(table)
+    model = LawPredictor(law=law, n_starts=starts).fit(table)
     ranked = suggest_next_run(model, table, target_n, target_d, max_compute=max_compute, top=top,
                               rank_by=rank_by.replace("-", "_"))
     if fmt == "json":

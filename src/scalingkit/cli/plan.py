@@ -9,6 +9,7 @@ from ._options import D_COL, FORMAT, N_COL, TARGET, check_format, emit_json, loa
 QUIET = typer.Option(False, "--quiet", "-q", help="No progress bar.")
 LEVEL = typer.Option(0.8, "--level", help="Interval level in (0, 1).")
 SEED = typer.Option(0, "--seed", help="Seed of the resampling.")
+STARTS = typer.Option(None, "--starts", help="Starts of the multi-start fit (default: the law's literature grid).")
 
 
 def progress_mode(quiet: bool, fmt: str):
@@ -60,6 +61,7 @@ def plan(
     resamples: int = typer.Option(200, "--resamples", help="Bootstrap resamples (or normal draws)."),
     level: float = LEVEL,
     seed: int = SEED,
+    starts: int = STARTS,
     target: str = TARGET,
     n_col: str = N_COL,
     d_col: str = D_COL,
@@ -87,7 +89,7 @@ def plan(
         msg = f"--interval must be 'bootstrap', 'parametric' or 'none', got '{interval}'"
         raise ValueError(msg)
     table = load_source(source, target=target, n_col=n_col, d_col=d_col)
-    model = LawPredictor(law=law).fit(table)
+    model = LawPredictor(law=law, n_starts=starts).fit(table)
     opts = dict(table=table, level=level, interval=interval, n_draws=resamples, seed=seed,
                 progress=progress_mode(quiet, fmt))
     if unique_tokens is not None:

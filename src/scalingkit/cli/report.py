@@ -12,7 +12,7 @@ from .plan import LEVEL, QUIET, SEED, progress_mode
 
 def report(
     source: str = typer.Argument(..., help="Runs file, folder or registered dataset."),
-    out: Path = typer.Option(Path("report.html"), "--out", "-o", help="HTML file to write."),
+    out: Path = typer.Option("report.html", "--out", "-o", help="HTML file to write."),
     law: list[str] = typer.Option(None, "--law", "-l", help="Law to fit and compare (repeatable; first = primary)."),
     budget: float = typer.Option(None, "--budget", "-b", help="Extra planning budget in FLOPs."),
     unique_tokens: float = typer.Option(None, "--unique-tokens", help="With --budget: plan under limited data."),

@@ -17,6 +17,7 @@ import typer
 
 from . import EXIT_FAIL, EXIT_OK
 from ._options import FORMAT, check_format, emit_json
+from .reproduce_ncpl import ncpl
 from .reproduce_obsscaling import obsscaling
 from .reproduce_overtraining import overtraining
 
@@ -305,3 +306,4 @@ app = typer.Typer(name="reproduce", help="Reproduce published results from their
 app.command("rescal")(rescal)
 app.command("obsscaling")(obsscaling)
 app.command("overtraining")(overtraining)
+app.command("ncpl")(ncpl)

@@ -65,7 +65,7 @@ def steplaw_optimum(N, D):
     --------
     >>> lr, bs = steplaw_optimum(1e9, 2e10)
     >>> round(float(lr), 5), round(float(bs) / 1e6, 2)
-    (0.00095, 4.44)
+    (0.001, 0.44)
     """
     N = np.asarray(N, float)
     D = np.asarray(D, float)
@@ -255,7 +255,3 @@ class ConfigFeatures:
             vals = frame[c].astype(str) if c in frame.columns else pd.Series(["<missing>"] * len(frame))
             out[c] = vals.map(lambda s, lk=lookup: lk.get(s, -1)).to_numpy(float)
         return pd.DataFrame(out, index=frame.index)
-
-    @property
-    def categorical_names(self) -> list:
-        return list(self.categorical)

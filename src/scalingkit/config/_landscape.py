@@ -17,7 +17,7 @@ when the training runs cannot determine a parameter, e.g. with two model sizes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -64,7 +64,6 @@ class Landscape:
     use_lr: bool
     use_bs: bool
     cost: float = float("nan")
-    extra: dict = field(default_factory=dict)
 
     def _logs(self, N, D):
         return np.log(np.asarray(N, float) / self.n0), np.log(np.asarray(D, float) / self.d0)

@@ -110,6 +110,7 @@ def _methods(neural: bool, neural_params=None):
     out = {"chinchilla": lambda: LawPredictor(law="chinchilla"), "config_trees": lambda: ConfigRegressor()}
     if neural:
         out["config_neural"] = lambda: ConfigRegressor(backend="neural", neural=neural_params)
+        out["config_ensemble"] = lambda: ConfigRegressor(backend="ensemble", neural=neural_params)
     return out
 
 
@@ -144,12 +145,17 @@ def _cv_id(name, table, pool, methods, rows, log, folds=5, seed=0):
     return rows
 
 
-def reproduce_ncpl(out_dir, *, neural=None, neural_params=None, steplaw_keys_path=None, log=print) -> pd.DataFrame:
+DATASETS = ("steplaw_dense", "marin_adamw", "marin_adamw_converged")
+
+
+def reproduce_ncpl(out_dir, *, datasets=DATASETS, neural=None, neural_params=None, id_folds=5,
+                   steplaw_keys_path=None, log=print) -> pd.DataFrame:
     """Run NCPL's comparison on Step Law (NCPL's split) and Marin AdamW; write ``results.csv``.
 
     Methods: ``chinchilla`` (configuration-agnostic Chinchilla, Huber on log loss, fitted on the
-    training runs), ``config_trees`` (`ConfigRegressor`), ``config_neural`` (the neural backend;
-    skipped without torch). Marin is scored on all runs (``marin_adamw``, diverged runs
+    training runs), ``config_trees`` (`ConfigRegressor`), ``config_neural`` and
+    ``config_ensemble`` (the neural backend, and the mean of both; skipped without torch, with a
+    note in ``notes.txt``). Marin is scored on all runs (``marin_adamw``, diverged runs
     included) and on converged runs only (``marin_adamw_converged``, loss < 5 in train and test);
     for Marin, two more configuration-agnostic fits are scored (on converged runs, and on the
     tuned baselines) so that the best Chinchilla can be quoted. Step Law also gets
@@ -159,10 +165,14 @@ def reproduce_ncpl(out_dir, *, neural=None, neural_params=None, steplaw_keys_pat
     ----------
     out_dir : str or Path
         Created if needed; receives ``results.csv`` and ``regret.csv``.
+    datasets : tuple of str, default=DATASETS
+        Any of ``steplaw_dense``, ``marin_adamw``, ``marin_adamw_converged``.
     neural : bool or None, default=None
         Include the neural backend; None includes it when torch is installed.
     neural_params : dict or None, default=None
         Keyword arguments of `NeuralResidual`.
+    id_folds : int, default=5
+        Folds of Marin's in-distribution cross-validation.
     steplaw_keys_path : str, Path or None, default=None
         NCPL's Step Law split keys (see `steplaw_keys`).
     log : callable, default=print
@@ -177,18 +187,49 @@ def reproduce_ncpl(out_dir, *, neural=None, neural_params=None, steplaw_keys_pat
 
     from ..datasets import load_ncpl_marin
     from ..estimators import LawPredictor
-    from ._tune import hyperparameter_regret
 
+    unknown = [d for d in datasets if d not in DATASETS]
+    if unknown:
+        msg = f"unknown dataset(s) {unknown}; choose from {', '.join(DATASETS)}"
+        raise ValueError(msg)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    notes = []
     if neural is None:
         neural = importlib.util.find_spec("torch") is not None
         if not neural:
-            log("torch is not installed: skipping the neural regressor (pip install 'scalingkit[torch]')")
+            notes.append("torch is not installed: skipped config_neural and config_ensemble "
+                         "(pip install 'scalingkit[torch]')")
+            log(notes[-1])
     methods = _methods(neural, neural_params)
     rows: list = []
+    if "steplaw_dense" in datasets:
+        _steplaw(out, methods, rows, log, steplaw_keys_path)
+    marin_sets = [d for d in datasets if d.startswith("marin")]
+    if marin_sets:
+        marin = load_ncpl_marin()
+        msplit = marin_split(marin)
+        converged = ~marin.frame["diverged"].astype(bool).to_numpy()
+        extra = {"chinchilla_converged": lambda: _ConvergedOnly(LawPredictor(law="chinchilla")),
+                 "chinchilla_baselines": lambda: _BaselinesOnly(LawPredictor(law="chinchilla"))}
+        for name in marin_sets:
+            keep = converged if name == "marin_adamw_converged" else np.ones(len(marin), bool)
+            sub, s = marin.subset(keep), msplit[keep]
+            meths = {**methods, **extra} if name == "marin_adamw" else methods
+            _evaluate(name, sub, s == "train", {"ood": s == "ood"}, meths, rows, log)
+            _cv_id(name, sub, s == "train", meths, rows, log, folds=id_folds)
+    results = pd.DataFrame(rows, columns=["dataset", "split", "method", "n", "mae", "spearman"])
+    results = results.sort_values(["dataset", "split", "method"], kind="stable").reset_index(drop=True)
+    results.to_csv(out / "results.csv", index=False)
+    (out / "notes.txt").write_text("".join(f"{n}\n" for n in notes))
+    return results
 
-    steplaw = load_ncpl_steplaw(keys=steplaw_keys_path)
+
+def _steplaw(out, methods, rows, log, keys_path):
+    """Step Law dense with NCPL's split: ID and OOD scores, and the regret on held-out cells."""
+    from ._tune import hyperparameter_regret
+
+    steplaw = load_ncpl_steplaw(keys=keys_path)
     split = steplaw.frame["ncpl_split"].to_numpy()
     fitted = {}
     for method, make in methods.items():
@@ -204,22 +245,6 @@ def reproduce_ncpl(out_dir, *, neural=None, neural_params=None, steplaw_keys_pat
     regret = hyperparameter_regret({k: v for k, v in fitted.items() if k != "chinchilla"},
                                    steplaw.subset(split == "train"))
     regret.to_csv(out / "regret.csv", index=False)
-
-    marin = load_ncpl_marin()
-    msplit = marin_split(marin)
-    converged = ~marin.frame["diverged"].astype(bool).to_numpy()
-    extra = {"chinchilla_converged": lambda: _ConvergedOnly(LawPredictor(law="chinchilla")),
-             "chinchilla_baselines": lambda: _BaselinesOnly(LawPredictor(law="chinchilla"))}
-    for name, keep in (("marin_adamw", np.ones(len(marin), bool)), ("marin_adamw_converged", converged)):
-        sub = marin.subset(keep)
-        s = msplit[keep]
-        meths = {**methods, **extra} if name == "marin_adamw" else methods
-        _evaluate(name, sub, s == "train", {"ood": s == "ood"}, meths, rows, log)
-        _cv_id(name, sub, s == "train", meths, rows, log)
-    results = pd.DataFrame(rows, columns=["dataset", "split", "method", "n", "mae", "spearman"])
-    results = results.sort_values(["dataset", "split", "method"], kind="stable").reset_index(drop=True)
-    results.to_csv(out / "results.csv", index=False)
-    return results
 
 
 class _ConvergedOnly:

@@ -59,9 +59,15 @@ def _reference_row(model, N, D, settings):
     dist = np.abs(np.log(ref["N"].to_numpy(float) / N)) * 4 + np.abs(np.log(ref["D"].to_numpy(float) / D))
     near = ref[dist <= dist.min() + 1e-9]
     row = near.loc[near[model.target_].idxmin()].drop(labels=[model.target_]).to_dict()
-    unknown = [k for k in settings if k not in ref.columns]
+    uses = sorted(c for c in ref.columns if c not in ("N", "D", "lr", "batch_size", model.target_))
+    unknown = [k for k in settings if k not in model.columns_]
     if unknown:
-        msg = f"unknown setting(s) {unknown}; the model uses {sorted(c for c in ref.columns if c not in ('N', 'D'))}"
+        msg = f"unknown setting(s) {unknown}; the runs have columns {list(model.columns_)}"
+        raise ValueError(msg)
+    unused = [k for k in settings if k not in ref.columns]
+    if unused:
+        msg = (f"setting(s) {unused} are not features of the model (constant, derived or excluded in the "
+               f"training runs); it uses {uses or 'only N, D, lr and batch_size'}")
         raise ValueError(msg)
     row.update(settings)
     row.update(N=float(N), D=float(D))
@@ -189,14 +195,33 @@ def hyperparameter_regret(models, train, grid=None) -> pd.DataFrame:
 
 
 def plot_landscape(result: TuneResult, path=None):
-    """Contour plot of the predicted loss over (lr, batch), with both recommendations marked."""
+    """Contour plot of the predicted loss over (lr, batch), with both recommendations marked.
+
+    Parameters
+    ----------
+    result : TuneResult
+    path : str, Path or None, default=None
+        Where to save the figure (closed after saving); None returns it open.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ImportError
+        Without matplotlib (the ``plot`` extra).
+    """
     from .._optional import optional_module_for
 
     plt = optional_module_for("plotting", "matplotlib.pyplot")
     table = result.pivot()
     fig, ax = plt.subplots(figsize=(6, 4.5))
     X, Y = np.meshgrid(table.columns.to_numpy(float), table.index.to_numpy(float))
-    cs = ax.contourf(X, Y, table.to_numpy(float), levels=20, cmap="viridis_r")
+    Z = table.to_numpy(float)
+    top = min(np.nanquantile(Z, 0.8), np.nanmin(Z) + 0.3)  # keep diverged corners from flattening the bowl
+    cs = ax.contourf(X, Y, np.minimum(Z, top), levels=np.linspace(np.nanmin(Z), top, 21), cmap="viridis_r",
+                     extend="max")
     fig.colorbar(cs, ax=ax, label="predicted loss")
     ax.set(xscale="log", yscale="log", xlabel="peak learning rate", ylabel="batch size (tokens)",
            title=f"N={result.N:.3g}, D={result.D:.3g}")

@@ -35,6 +35,7 @@ class Task:
     method: str
     predictor: object
     seed: int
+    level: float | None = None  # when set, also call predict_interval(test, level)
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ class TaskOutput:
     predict_seconds: float
     error: str
     warnings: str
+    lo: np.ndarray | None = None  # interval bounds when the task had a level (NaN where unavailable)
+    hi: np.ndarray | None = None
 
 
 def task_seed(random_state: int, dataset: str, label: str, method: str) -> int:
@@ -100,8 +103,28 @@ def run_task(data: PairData, task: Task) -> TaskOutput:
             y_pred = pred
         except Exception as exc:  # noqa: BLE001 - a failing method is a result, not a crash
             error = f"{type(exc).__name__}: {exc}"
+        lo = hi = None
+        if task.level is not None:
+            lo, hi = _interval(model if not error else None, data.test, task.level, n_test)
     messages = list(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught))
-    return TaskOutput(task.index, y_pred, fit_s, predict_s, error, "; ".join(messages))
+    return TaskOutput(task.index, y_pred, fit_s, predict_s, error, "; ".join(messages), lo, hi)
+
+
+def _interval(model, test, level: float, n_test: int):
+    """``model.predict_interval(test, level)``, or NaN bounds (with a warning) when it is missing or fails."""
+    nan = np.full(n_test, np.nan)
+    if model is None:
+        return nan, nan.copy()
+    try:
+        lo, hi = model.predict_interval(test, level)
+        lo, hi = np.asarray(lo, dtype=float).ravel(), np.asarray(hi, dtype=float).ravel()
+        if lo.shape != (n_test,) or hi.shape != (n_test,):
+            msg = f"predict_interval returned {lo.size} and {hi.size} bounds for {n_test} rows"
+            raise ValueError(msg)
+        return lo, hi
+    except Exception as exc:  # noqa: BLE001 - no interval is a result too
+        warnings.warn(f"no interval: {type(exc).__name__}: {exc}", UserWarning, stacklevel=2)
+        return nan, nan.copy()
 
 
 # -- executors -------------------------------------------------------------------------

@@ -98,6 +98,9 @@ class BacktestResult:
         else:
             out.insert(0, "mean_rank", np.nan)
             out.insert(1, "n_rank1", 0)
+        if "coverage" in res.columns:  # backtests run with intervals
+            out["mean_coverage"] = by["coverage"].mean().reindex(order)
+            out["mean_width"] = by["width"].mean().reindex(order)
         out = out.rename_axis("method").reset_index()
         out = out.sort_values(["mean_rank", "mean_mape"], kind="stable", na_position="last")
         return out.reset_index(drop=True)
@@ -176,6 +179,12 @@ class Backtest:
         (dataset, pair label, method). Predictors whose ``random_state`` is None get it.
     rank : bool, default=True
         Rank the methods of each pair with Scott-Knott ESD.
+    intervals : float or None, default=None
+        When set, also call ``predict_interval(test, intervals)`` and add ``coverage``
+        and ``width`` (mean relative interval width, see
+        `scalingkit.uncertainty.coverage_metrics`) to the results, and ``lo`` and
+        ``hi`` to the predictions. Methods without ``predict_interval`` get NaN and
+        a warning; wrap them in `scalingkit.uncertainty.IntervalPredictor`.
 
     Examples
     --------
@@ -193,7 +202,7 @@ class Backtest:
     """
 
     def __init__(self, predictors, split, *, jobs: int = 1, backend: str = "local", scheduler=None,
-                 progress: bool = False, random_state: int = 0, rank: bool = True):
+                 progress: bool = False, random_state: int = 0, rank: bool = True, intervals=None):
         self.predictors = _resolve_predictors(predictors)
         self.split = split
         self.jobs = jobs
@@ -202,6 +211,7 @@ class Backtest:
         self.progress = progress
         self.random_state = random_state
         self.rank = rank
+        self.intervals = intervals
         self._validate()
 
     def _validate(self):
@@ -221,6 +231,9 @@ class Backtest:
             return "scheduler", "None unless backend='dask'"
         if not _is_int(self.random_state):
             return "random_state", "an int"
+        iv = self.intervals
+        if iv is not None and (isinstance(iv, bool) or not isinstance(iv, (int, float)) or not 0 < iv < 1):
+            return "intervals", "None or a float in the range (0, 1)"
         splits = list(self.split.values()) if isinstance(self.split, Mapping) else [self.split]
         if not splits or any(not callable(getattr(s, "pairs", None)) for s in splits):
             return "split", "a split with a pairs(table) method, or a mapping of dataset name to split"
@@ -263,11 +276,12 @@ class Backtest:
                 test_idx = np.asarray(pair.test_idx)
                 meta.append((dataset, pair, {"row": test_idx, "N": N[test_idx], "D": D[test_idx], "y": y[test_idx]}))
         jobs = [(i, method, predictor) for i in range(len(meta)) for method, predictor in self.predictors.items()]
-        tasks = [Task(k, i, method, predictor, task_seed(self.random_state, meta[i][0], meta[i][1].label, method))
+        tasks = [Task(k, i, method, predictor, task_seed(self.random_state, meta[i][0], meta[i][1].label, method),
+                      None if self.intervals is None else float(self.intervals))
                  for k, (i, method, predictor) in enumerate(jobs)]
         outputs = execute(pairs, tasks, jobs=int(self.jobs), backend=self.backend, scheduler=self.scheduler,
                           progress=bool(self.progress))
-        results, predictions = _collect(meta, tasks, outputs)
+        results, predictions = _collect(meta, tasks, outputs, self.intervals is not None)
         ranks = rank_methods(predictions) if self.rank else pd.DataFrame(columns=list(RANK_COLUMNS))
         return BacktestResult(results, predictions, ranks)
 
@@ -324,7 +338,9 @@ def _pair_data(dataset: str, table, pair) -> PairData:
     return PairData(train=table.subset(train_idx), test=masked)
 
 
-def _collect(meta, tasks, outputs):
+def _collect(meta, tasks, outputs, intervals: bool = False):
+    if intervals:
+        from ..uncertainty.coverage import coverage_metrics
     results, frames = [], []
     for task, out in zip(tasks, outputs, strict=True):
         dataset, pair, rows = meta[task.pair]
@@ -336,11 +352,17 @@ def _collect(meta, tasks, outputs):
                         "n_train": int(np.asarray(pair.train_idx).size), "n_test": int(y.size),
                         "fit_seconds": out.fit_seconds, "predict_seconds": out.predict_seconds, "seed": task.seed,
                         "error": out.error, "warnings": out.warnings})
-        frames.append(pd.DataFrame({
+        frame = {
             "dataset": dataset, "split": pair.label, "rho": rho, "method": task.method, "row": rows["row"],
             "N": rows["N"], "D": rows["D"], "y": y, "y_pred": out.y_pred,
             "ape": np.abs(out.y_pred - y) / np.abs(y),
-        }))
-    results = pd.DataFrame(results, columns=list(RESULT_COLUMNS))
+        }
+        if intervals:
+            results[-1].update(coverage_metrics(y, out.lo, out.hi) if np.isfinite(out.lo).all()
+                               else {"coverage": np.nan, "width": np.nan})
+            frame.update(lo=out.lo, hi=out.hi)
+        frames.append(pd.DataFrame(frame))
+    columns = list(RESULT_COLUMNS) + (["coverage", "width"] if intervals else [])
+    results = pd.DataFrame(results, columns=columns)
     predictions = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(PREDICTION_COLUMNS))
     return results, predictions

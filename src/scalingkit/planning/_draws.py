@@ -88,7 +88,7 @@ def _normal_draws(model, n_draws, seed):
     draws = draws[np.all((draws > lo) & (draws < hi), axis=1)][:n_draws]
     out = []
     for row in draws:
-        p = dict(zip(names, theta))
-        p.update({names[i]: float(v) for i, v in zip(free, row)})
+        p = dict(zip(names, theta, strict=True))
+        p.update({names[i]: float(v) for i, v in zip(free, row, strict=True)})
         out.append(p)
     return out

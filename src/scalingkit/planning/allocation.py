@@ -62,6 +62,7 @@ class Allocation:
 
     @property
     def tokens_per_param(self) -> float:
+        """``D / N`` at the optimum."""
         return self.D / self.N
 
     def to_dict(self) -> dict:

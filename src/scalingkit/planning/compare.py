@@ -52,6 +52,7 @@ class RecipeComparison:
     n_replicates: int
 
     def to_dict(self) -> dict:
+        """JSON-ready dict (the CLI's ``--format json`` payload)."""
         out = dict(self.__dict__)
         out["interval"] = list(self.interval)
         out["rel_interval"] = list(self.rel_interval)
@@ -59,7 +60,7 @@ class RecipeComparison:
 
 
 def _keys(table):
-    return [(round(float(np.log10(n)), 4), round(float(np.log10(d)), 4)) for n, d in zip(table.N, table.D)]
+    return [(round(float(np.log10(n)), 4), round(float(np.log10(d)), 4)) for n, d in zip(table.N, table.D, strict=True)]
 
 
 def _rows_by_key(table):

@@ -80,7 +80,8 @@ def plot_loss_vs_compute(model, train, *, test=None, intervals=None, level: floa
             ax.fill_between(front["C"], lo, hi, color="C3", alpha=0.15, lw=0, label=f"{level:.0%} interval")
     if test is not None and len(test):
         c_te = 6.0 * test.N * test.D
-        ax.scatter(c_te, test.y, s=42, facecolors="none", edgecolors="k", linewidths=1.2, label="held-out runs", zorder=4)
+        ax.scatter(c_te, test.y, s=42, facecolors="none", edgecolors="k", linewidths=1.2, label="held-out runs",
+                   zorder=4)
         if intervals is not None:
             pred = intervals.predict(test)
             lo, hi = intervals.predict_interval(test, level)

@@ -57,7 +57,7 @@ def plot_hyperparameter_landscape(table, x: str = "lr", y: str = "batch_size", *
         groups = [(g, frame[frame[by] == g]) for g in sorted(top)]
     fig, axes = new_axes(ncols=len(groups), figsize=(4.2 * len(groups) + 1.0, 4.0), layout="constrained")
     axes = np.atleast_1d(axes)
-    for ax, (g, sub) in zip(axes, groups):
+    for ax, (g, sub) in zip(axes, groups, strict=True):
         agg = sub.groupby([x, y], as_index=False)[value].min()
         xs, ys, vs = (pd.to_numeric(agg[c]).to_numpy(dtype=float) for c in (x, y, value))
         tx, ty = (np.log10(xs) if log_x else xs), (np.log10(ys) if log_y else ys)

@@ -58,6 +58,7 @@ class Report:
         return path
 
     def section(self, key: str) -> Section:
+        """The section called ``key`` (see `SECTIONS`); KeyError when there is none."""
         for s in self.sections:
             if s.key == key:
                 return s

@@ -97,6 +97,7 @@ def caveats(an) -> list[tuple[str, str]]:
 
 
 def caveats_section(an, figs) -> Section:
+    """The caveats as a list (problems in red), plus a note when figures were left out."""
     items = caveats(an)
     if figs.missing:
         items.append(("warn", "matplotlib is not installed, so this report has no figures "

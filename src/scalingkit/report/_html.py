@@ -11,7 +11,8 @@ __all__ = ["CSS", "esc", "fmt", "img", "kv_table", "pre", "render", "table"]
 CSS = """
 body{font-family:-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;margin:0;color:#1f2328;background:#f6f8fa}
 main{max-width:1100px;margin:0 auto;padding:24px 32px 64px;background:#fff}
-h1{font-size:26px;margin:8px 0 4px} h2{font-size:20px;border-bottom:2px solid #d0d7de;padding-bottom:4px;margin-top:36px}
+h1{font-size:26px;margin:8px 0 4px}
+h2{font-size:20px;border-bottom:2px solid #d0d7de;padding-bottom:4px;margin-top:36px}
 h3{font-size:15px;margin:18px 0 6px} .sub{color:#57606a;margin:0 0 16px}
 nav{background:#f6f8fa;border:1px solid #d0d7de;border-radius:6px;padding:8px 14px;margin:12px 0 8px;font-size:14px}
 nav a{margin-right:14px;color:#0969da;text-decoration:none}
@@ -62,6 +63,7 @@ def kv_table(pairs) -> str:
 
 
 def pre(text: str) -> str:
+    """Preformatted, escaped text (fit reports)."""
     return f"<pre>{esc(text)}</pre>"
 
 

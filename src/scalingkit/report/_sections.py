@@ -30,6 +30,7 @@ class Figures:
         self.count = 0
 
     def png(self, fn, *args, **kwargs) -> bytes | None:
+        """PNG bytes of ``fn(*args, **kwargs)``, or None (figures off, or matplotlib missing)."""
         if not self.enabled or self.missing:
             return None
         try:
@@ -65,6 +66,7 @@ def _size_rows(t, max_rows: int = 12):
 
 
 def data_section(an, figs) -> Section:
+    """Source, ranges, distinct values and runs per model size."""
     t = an.table
     d = t.describe()
     C = 6.0 * t.N * t.D
@@ -81,6 +83,7 @@ def data_section(an, figs) -> Section:
 
 
 def fits_section(an, figs) -> Section:
+    """The primary fit with its extrapolation band and residuals, every fit report, and the calibration."""
     from ..fitting import format_report
 
     model = an.fits[an.primary]
@@ -106,12 +109,13 @@ def fits_section(an, figs) -> Section:
         ("method", "extrapolation-aware conformal (folds of the training runs, cheapest first)"),
         ("folds fitted", cal["n_folds"]), ("calibration rows", cal["n_scores"]),
         (f"half-width at the edge of the data ({an.level:.0%})", f"{100 * cal['k'] * cal['c0']:.2f}%"),
-        ("growth per training span beyond the data", f"{100 * cal['k'] * cal['c1']:.2f}%"),
-        ("largest calibrated distance (training spans)", fmt(cal["max_distance"]))]))
+        ("growth per order of magnitude of compute beyond the data", f"{100 * cal['k'] * cal['c1']:.2f}%"),
+        ("largest calibrated distance (orders of magnitude)", fmt(cal["max_distance"]))]))
     return Section("fits", "Fits and diagnostics", "".join(parts))
 
 
 def comparison_section(an, figs) -> Section:
+    """One row per law: parameters, status, bounds, in-sample and held-out MAPE."""
     rows = []
     for name in an.laws:
         m = an.fits[name]
@@ -136,6 +140,7 @@ def comparison_section(an, figs) -> Section:
 
 
 def backtest_section(an, figs) -> Section:
+    """Held-out MAPE per law and split, and interval coverage of the primary law."""
     if an.backtest is None or not len(an.backtest):
         return Section("backtest", "Backtest", "<p>No backtest was run.</p>")
     bt = an.backtest
@@ -167,6 +172,7 @@ def _iv(a, key, scale=1.0, digits=3):
 
 
 def planning_section(an, figs) -> Section:
+    """Compute-optimal allocations with intervals, limited-data plan, iso-loss contours."""
     if not an.allocations:
         return Section("planning", "Planning", "<p>No allocation could be computed.</p>")
     a0 = an.allocations[0]
@@ -187,6 +193,7 @@ def planning_section(an, figs) -> Section:
             + "".join(f"<p>{esc(n)}</p>" for n in c.notes))
     body += img(figs.png(_plot("plot_isoloss"), an.fits[an.primary], table=an.table,
                          budgets=[a.budget for a in an.allocations]),
-                "Iso-loss contours in (N, D); dashed: iso-FLOP lines at the planned budgets; red: compute-optimal path.",
+                "Iso-loss contours in (N, D); dashed: iso-FLOP lines at the planned budgets; "
+                "red: compute-optimal path.",
                 "iso-loss contours")
     return Section("planning", "Planning", body)

@@ -71,7 +71,7 @@ def group_codes(table, groups="auto") -> np.ndarray:
         if col in frame.columns and frame[col].nunique(dropna=False) < n:
             return pd.factorize(frame[col].astype(str))[0]
     if "step" in frame.columns:
-        return pd.factorize(pd.Series(list(zip(table.N, table.D))))[0]
+        return pd.factorize(pd.Series(list(zip(table.N, table.D, strict=True))))[0]
     return np.arange(n)
 
 

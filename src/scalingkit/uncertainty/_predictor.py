@@ -71,7 +71,7 @@ class IntervalPredictor(BasePredictor):
         Clusters resampled together (checkpoint rows of one run); see `group_codes`.
     fractions : tuple of float, default=(0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
         Conformal fold cut-offs.
-    distance : {"relative", "compute", "nd"}, default="relative"
+    distance : {"compute", "nd", "relative"}, default="compute"
         Conformal distance beyond the training range (see `TrainingRange.distance`).
     noise : bool, default=True
         Add the run-to-run scatter to delta and bootstrap intervals.
@@ -106,7 +106,7 @@ class IntervalPredictor(BasePredictor):
     _parameter_constraints = {"method": _method, "resample": _resample, "n_resamples": _count}
 
     def __init__(self, base=None, *, method="conformal", n_resamples=200, resample="pairs", groups="auto",
-                 fractions=(0.3, 0.4, 0.5, 0.6, 0.7, 0.8), distance="relative", noise=True, seed=0, progress=False):
+                 fractions=(0.3, 0.4, 0.5, 0.6, 0.7, 0.8), distance="compute", noise=True, seed=0, progress=False):
         self.base = base
         self.method = method
         self.n_resamples = n_resamples

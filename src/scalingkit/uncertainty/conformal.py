@@ -28,7 +28,7 @@ from ._common import check_level, clone, compute_of, fit_quietly, log_residuals,
 __all__ = ["ConformalCalibration", "ExtrapolationConformal", "TrainingRange", "quantile_line"]
 
 _FLOOR = 1e-4  # smallest half-width at distance 0 (0.01% relative)
-_KINDS = ("relative", "compute", "nd")
+_KINDS = ("compute", "nd", "relative")
 
 
 @dataclass(frozen=True)
@@ -42,11 +42,12 @@ class TrainingRange:
 
     @classmethod
     def of(cls, table) -> TrainingRange:
+        """The range of the runs in ``table``."""
         logc = np.log10(compute_of(table))
         return cls(float(logc.max()), float(np.log10(table.N.max())), float(np.log10(table.D.max())),
                    float(max(logc.max() - logc.min(), 0.1)))
 
-    def distance(self, table, kind: str = "relative") -> np.ndarray:
+    def distance(self, table, kind: str = "compute") -> np.ndarray:
         """Distance beyond the training range, >= 0, per row of ``table``.
 
         ``kind="compute"``: orders of magnitude beyond the largest training
@@ -128,30 +129,33 @@ class ConformalCalibration:
     scores: np.ndarray
     weights: np.ndarray
     n_folds: int
-    kind: str = "relative"
+    kind: str = "compute"
+    powers: tuple = (1.0,)
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
-    def line(self, level: float) -> tuple[float, float, float]:
-        """``(c0, c1, k)``: the half-width at distance ``d`` is ``k (c0 + c1 d)``."""
+    def line(self, level: float) -> tuple[float, float, float, float]:
+        """``(c0, c1, p, k)``: the half-width at distance ``d`` is ``k (c0 + c1 d^p)``."""
         level = check_level(level)
         if level not in self._cache:
-            c0, c1, _ = quantile_line(self.distances, self.scores, self.weights, level)
-            ratio = self.scores / (c0 + c1 * self.distances)
+            fits = [(*quantile_line(self.distances, self.scores, self.weights, level, p), p) for p in self.powers]
+            c0, c1, _, p = min(fits, key=lambda f: f[2])
+            ratio = self.scores / (c0 + c1 * self.distances**p)
             n = ratio.size
-            q = min(1.0, level * (n + 1) / n)
-            k = _weighted_quantile(ratio, self.weights, q)
-            self._cache[level] = (c0, c1, max(k, 1e-12))
+            k = _weighted_quantile(ratio, self.weights, min(1.0, level * (n + 1) / n))
+            self._cache[level] = (c0, c1, p, max(k, 1e-12))
         return self._cache[level]
 
     def halfwidth(self, distance, level: float = 0.8) -> np.ndarray:
         """Half-width in log space at each ``distance``."""
-        c0, c1, k = self.line(level)
-        return k * (c0 + c1 * np.asarray(distance, dtype=float))
+        c0, c1, p, k = self.line(level)
+        return k * (c0 + c1 * np.asarray(distance, dtype=float) ** p)
 
     def to_dict(self, level: float = 0.8) -> dict:
-        c0, c1, k = self.line(level)
-        return {"level": level, "c0": c0, "c1": c1, "k": k, "n_folds": self.n_folds, "n_scores": int(self.scores.size),
-                "max_distance": float(self.distances.max()) if self.distances.size else 0.0, "distance": self.kind}
+        """The fitted growth at ``level`` and the calibration's size, as a JSON-ready dict."""
+        c0, c1, p, k = self.line(level)
+        return {"level": level, "c0": c0, "c1": c1, "power": p, "k": k, "n_folds": self.n_folds,
+                "n_scores": int(self.scores.size), "distance": self.kind,
+                "max_distance": float(self.distances.max()) if self.distances.size else 0.0}
 
 
 @dataclass(frozen=True)
@@ -163,8 +167,11 @@ class ExtrapolationConformal:
     fractions : tuple of float, default=(0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
         Cut-offs: each fold fits on this cheapest fraction of the training
         configurations (by compute) and scores the rest.
-    distance : {"relative", "compute", "nd"}, default="relative"
+    distance : {"compute", "nd", "relative"}, default="compute"
         How distance beyond the training range is measured (see `TrainingRange`).
+    powers : tuple of float, default=(1.0,)
+        Candidate growth shapes ``q(d) = c0 + c1 d^p``; the one with the
+        smallest pinball loss on the calibration scores is used.
     max_rows : int, default=400
         Scored rows per fold (a random subset when a fold has more).
     seed : int, default=0
@@ -182,7 +189,8 @@ class ExtrapolationConformal:
     """
 
     fractions: tuple = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
-    distance: str = "relative"
+    distance: str = "compute"
+    powers: tuple = (1.0,)
     max_rows: int = 400
     seed: int = 0
 
@@ -192,8 +200,13 @@ class ExtrapolationConformal:
             msg = f"The 'fractions' parameter must be floats in the range (0, 1). Got {self.fractions!r} instead."
             raise ValueError(msg)
         object.__setattr__(self, "fractions", fr)
+        powers = tuple(float(p) for p in self.powers)
+        if not powers or any(not 0 < p <= 4 for p in powers):
+            msg = f"The 'powers' parameter must be floats in the range (0, 4]. Got {self.powers!r} instead."
+            raise ValueError(msg)
+        object.__setattr__(self, "powers", powers)
         if self.distance not in _KINDS:
-            msg = f"The 'distance' parameter must be one of 'relative', 'compute', 'nd'. Got {self.distance!r} instead."
+            msg = f"The 'distance' parameter must be one of 'compute', 'nd', 'relative'. Got {self.distance!r} instead."
             raise ValueError(msg)
 
     def calibrate(self, base, table, *, progress=False) -> ConformalCalibration:
@@ -233,7 +246,8 @@ class ExtrapolationConformal:
             W.append(np.full(ok.sum(), 1.0 / ok.sum()))
         if folds == 0:
             return self._fallback(base, table)
-        return ConformalCalibration(np.concatenate(D), np.concatenate(S), np.concatenate(W), folds, self.distance)
+        return ConformalCalibration(np.concatenate(D), np.concatenate(S), np.concatenate(W), folds, self.distance,
+                                    tuple(self.powers))
 
     def _fallback(self, base, table) -> ConformalCalibration:
         msg = ("extrapolation-aware calibration: no cheap fold could be fitted (too few configurations); "
@@ -242,4 +256,5 @@ class ExtrapolationConformal:
         est, _ = fit_quietly(clone(base), table)
         s = np.abs(log_residuals(est, table)) if est is not None else np.array([np.nan])
         s = s[np.isfinite(s)] if np.isfinite(s).any() else np.array([0.0])
-        return ConformalCalibration(np.zeros(s.size), s, np.full(s.size, 1.0 / s.size), 0, self.distance)
+        return ConformalCalibration(np.zeros(s.size), s, np.full(s.size, 1.0 / s.size), 0, self.distance,
+                                    tuple(self.powers))
