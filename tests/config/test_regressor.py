@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import make_runs, true_bs, true_lr
+from config_helpers import make_runs, true_bs, true_lr
 
 from scalingkit.config import ConfigRegressor, recommend, select_columns, steplaw_optimum
 from scalingkit.exceptions import NotFittedError
@@ -110,3 +110,11 @@ def test_get_params_round_trip():
     model = ConfigRegressor(backend="neural", max_iter=50)
     clone = type(model)(**model.get_params())
     assert clone.get_params() == model.get_params()
+
+
+def test_neural_backend_without_torch_names_the_extra(synthetic_train, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "torch", None)
+    with pytest.raises(ImportError, match=r"scalingkit\[torch\]"):
+        ConfigRegressor(backend="neural", n_starts=64, landscape=False).fit(synthetic_train)

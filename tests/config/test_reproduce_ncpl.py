@@ -24,11 +24,15 @@ def test_steplaw_split_matches_ncpl_keys():
 
 
 @needs_data
-def test_reproduce_small_subset(tmp_path):
+def test_reproduce_small_subset_without_torch(tmp_path, monkeypatch):
     from scalingkit.config import reproduce_ncpl
 
-    res = reproduce_ncpl(tmp_path, datasets=("marin_adamw_converged",), neural=False, id_folds=2,
-                         log=lambda line: None)
+    monkeypatch.setitem(__import__("sys").modules, "torch", None)  # as if torch were not installed
+    lines = []
+    res = reproduce_ncpl(tmp_path, datasets=("marin_adamw_converged",), id_folds=2, log=lines.append)
+    assert "skipped config_neural" in (tmp_path / "notes.txt").read_text()
+    assert any("torch is not installed" in line for line in lines)
+    assert set(res["method"]) == {"chinchilla", "config_trees"}
     assert list(res.columns) == ["dataset", "split", "method", "n", "mae", "spearman"]
     assert set(res["split"]) == {"id", "ood"}
     on_disk = pd.read_csv(tmp_path / "results.csv")

@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import make_runs, true_lr
+from config_helpers import make_runs, true_lr
 
 from scalingkit.cli.tune import parse_settings
 
@@ -42,7 +42,7 @@ def test_tune_table_and_plot(invoke, runs_csv, tmp_path):
 @pytest.mark.parametrize(("args", "message"), [
     (["--n", "1e9", "--d", "-1"], "--n and --d must be positive"),
     (["--n", "1e9", "--d", "2e10", "--backend", "forest"], "--backend must be"),
-    (["--n", "1e9", "--d", "2e10", "--set", "warmup"], "--set expects NAME=VALUE"),
+    (["--n", "1e9", "--d", "2e10", "--set", "warmup"], "expected NAME=VALUE"),
     (["--n", "1e9", "--d", "2e10", "--set", "colour=red"], "unknown setting(s) ['colour']"),
 ])
 def test_tune_user_errors(invoke, runs_csv, args, message):

@@ -41,7 +41,7 @@ def test_report_content(report):
     assert "[[Fit: kaplan]]" in html
     assert "Interval coverage (chinchilla, nominal 80%)" in html
     assert "With limited unique data" in html
-    assert "1.000e+22" in html  # the requested budget is planned
+    assert "<td class=\"l\">1e+22</td>" in html  # the requested budget is planned
     d = report.to_dict()
     assert d["primary_law"] == "chinchilla"
     assert d["laws"] == ["chinchilla", "kaplan"]

@@ -34,7 +34,7 @@ def test_calibration_widens_with_distance_when_the_law_is_wrong(fast_law, make_s
     assert cal.n_folds == 6
     c0, c1, p, k = cal.line(0.8)
     assert c1 > 0
-    assert p == 1.0
+    assert p in (1.0, 1.5, 2.0)
     w = cal.halfwidth([0.0, 1.0, 2.0], 0.8)
     assert w[0] < w[1] < w[2]
     assert cal.to_dict(0.8)["n_folds"] == 6

@@ -31,6 +31,19 @@ def _filter(table, items):
     return table.with_frame(frame)
 
 
+def _load(source, options, **kwargs):
+    from ..datasets import list_datasets, load_dataset
+    from .tune import parse_settings
+
+    if not options:
+        return load_source(source, **kwargs)
+    if source not in list_datasets():
+        msg = f"--option applies to registered datasets only; '{source}' is not one"
+        raise ValueError(msg)
+    values = {k: (v.strip() if isinstance(v, str) else v) for k, v in parse_settings(options).items()}
+    return load_dataset(source, **values)
+
+
 def curve(
     source: str = typer.Argument(..., help="Checkpoint rows of many runs: file, folder or dataset name."),
     run: str = typer.Option(None, "--run", "-r", help="Curve to predict (as listed by --list)."),
@@ -39,6 +52,8 @@ def curve(
     evaluate: bool = typer.Option(False, "--evaluate", help="MAPE of the final loss over all runs, every method."),
     list_runs: bool = typer.Option(False, "--list", help="List the curves and exit."),
     where: list[str] = typer.Option(None, "--where", help="Keep rows with COLUMN=VALUE (repeatable)."),
+    options: list[str] = typer.Option(None, "--option", help="Dataset loader argument KEY=VALUE, e.g. "
+                                      "experiment=3Mix for mixinglaws (repeatable)."),
     curve_cols: str = typer.Option(None, "--curve-cols", help="Comma-separated columns identifying a curve."),
     folds: int = typer.Option(8, "--folds", help="Folds of --evaluate."),
     target: str = TARGET,
@@ -57,6 +72,8 @@ def curve(
       scalingkit curve datablations_curves --run c4-2.8B-1ep --prefix 0.3
 
       scalingkit curve datablations_curves --evaluate --format json
+
+      scalingkit curve mixinglaws --option experiment=3Mix --evaluate
     """
     import numpy as np
     import pandas as pd
@@ -70,7 +87,7 @@ def curve(
     if not 0 < prefix < 1:
         msg = f"--prefix must be in (0, 1), got {prefix}"
         raise ValueError(msg)
-    table = _filter(load_source(source, target=target, n_col=n_col, d_col=d_col), where)
+    table = _filter(_load(source, options, target=target, n_col=n_col, d_col=d_col), where)
     cols = [c.strip() for c in curve_cols.split(",")] if curve_cols else None
     ids = curve_ids(table.frame, cols)
     if list_runs:

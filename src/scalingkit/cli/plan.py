@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from ..report._html import human
 from ._options import D_COL, FORMAT, N_COL, TARGET, check_format, emit_json, load_source
 
 QUIET = typer.Option(False, "--quiet", "-q", help="No progress bar.")
@@ -15,14 +16,6 @@ STARTS = typer.Option(None, "--starts", help="Starts of the multi-start fit (def
 def progress_mode(quiet: bool, fmt: str):
     """``"auto"`` (a bar only when stderr is a terminal) unless ``--quiet`` or ``--format json``."""
     return False if quiet or fmt == "json" else "auto"
-
-
-def human(x: float) -> str:
-    """Short counts: 1.31e12 -> '1.31T', 7.32e10 -> '73.2B'."""
-    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(x) >= scale:
-            return f"{x / scale:.3g}{suffix}"
-    return f"{x:.4g}"
 
 
 def _row(label, value, interval, show):

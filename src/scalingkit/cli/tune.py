@@ -15,7 +15,7 @@ def parse_settings(items) -> dict:
     for item in items or []:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
-            msg = f"--set expects NAME=VALUE (e.g. --set warmup=1000), got '{item}'"
+            msg = f"expected NAME=VALUE (e.g. --set warmup=1000), got '{item}'"
             raise ValueError(msg)
         try:
             out[name.strip()] = float(value)
@@ -100,5 +100,8 @@ def _print(result, source, n_rows, backend, plot) -> None:
         typer.echo(small.round(4).to_string())
     if result.config:
         typer.echo("other settings: " + ", ".join(f"{k}={v}" for k, v in result.config.items()))
+    if result.at_edge:
+        typer.echo(f"note: the optimum is on the edge of the explored range in {' and '.join(result.at_edge)}; "
+                   "the training runs do not show what lies beyond")
     if plot is not None:
         typer.echo(f"wrote {plot}")

@@ -229,12 +229,13 @@ class ConfigFeatures:
             out["log_N"], out["log_D"] = np.log(N), np.log(D)
         shape_cols = set(self.shape_.values())
         if self.shape_:
-            width = frame[self.shape_["width"]].to_numpy(float)
-            for key, col in self.shape_.items():
+            size = {k: frame[c].to_numpy(float) if c in frame.columns else np.full(len(frame), np.nan)
+                    for k, c in self.shape_.items()}
+            for key in self.shape_:
                 if key == "ffn":
-                    out["log_ffn_per_width"] = np.log(frame[col].to_numpy(float) / width)
+                    out["log_ffn_per_width"] = np.log(size["ffn"] / size["width"])
                 elif key != "width":
-                    out[f"log_width_per_{key}"] = np.log(width / frame[col].to_numpy(float))
+                    out[f"log_width_per_{key}"] = np.log(size["width"] / size[key])
         for c in self.numeric:
             if c in shape_cols:
                 continue

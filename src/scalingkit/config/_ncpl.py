@@ -183,8 +183,6 @@ def reproduce_ncpl(out_dir, *, datasets=DATASETS, neural=None, neural_params=Non
     DataFrame
         ``dataset, split, method, n, mae, spearman``.
     """
-    import importlib.util
-
     from ..datasets import load_ncpl_marin
     from ..estimators import LawPredictor
 
@@ -196,7 +194,7 @@ def reproduce_ncpl(out_dir, *, datasets=DATASETS, neural=None, neural_params=Non
     out.mkdir(parents=True, exist_ok=True)
     notes = []
     if neural is None:
-        neural = importlib.util.find_spec("torch") is not None
+        neural = _torch_available()
         if not neural:
             notes.append("torch is not installed: skipped config_neural and config_ensemble "
                          "(pip install 'scalingkit[torch]')")
@@ -223,6 +221,14 @@ def reproduce_ncpl(out_dir, *, datasets=DATASETS, neural=None, neural_params=Non
     results.to_csv(out / "results.csv", index=False)
     (out / "notes.txt").write_text("".join(f"{n}\n" for n in notes))
     return results
+
+
+def _torch_available() -> bool:
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def _steplaw(out, methods, rows, log, keys_path):

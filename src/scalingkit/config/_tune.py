@@ -28,6 +28,9 @@ class TuneResult:
         Predicted loss on the grid, columns ``lr``, ``batch_size``, ``loss``.
     config : dict
         The other configuration values used (from ``settings`` or the nearest training run).
+    at_edge : tuple of str
+        ``"lr"`` and/or ``"batch_size"`` when the optimum lies on the edge of the grid, i.e.
+        of the range the training runs explored: the true optimum may lie beyond it.
     """
 
     N: float
@@ -40,10 +43,12 @@ class TuneResult:
     steplaw_loss: float
     landscape: pd.DataFrame
     config: dict
+    at_edge: tuple = ()
 
     def to_dict(self) -> dict:
         out = {k: getattr(self, k) for k in ("N", "D", "lr", "batch_size", "loss", "steplaw_lr",
                                                "steplaw_batch_size", "steplaw_loss")}
+        out["at_edge"] = list(self.at_edge)
         out["config"] = {k: (v.item() if isinstance(v, np.generic) else v) for k, v in self.config.items()}
         out["landscape"] = self.landscape.to_dict(orient="records")
         return out
@@ -139,10 +144,12 @@ def recommend(model, N, D, *, settings=None, n_lr=41, n_bs=25) -> TuneResult:
     landscape = pd.DataFrame({"lr": frame.get("lr", np.nan), "batch_size": frame.get("batch_size", np.nan),
                               "loss": loss})
     config = {k: v for k, v in row.items() if k not in ("N", "D", "lr", "batch_size")}
+    edge = tuple(c for c in ("lr", "batch_size") if landscape[c].nunique() > 1
+                 and landscape[c].iloc[best] in (landscape[c].min(), landscape[c].max()))
     return TuneResult(N=float(N), D=float(D), lr=float(landscape["lr"].iloc[best]),
                       batch_size=float(landscape["batch_size"].iloc[best]), loss=float(loss[best]),
                       steplaw_lr=sl_lr, steplaw_batch_size=sl_bs, steplaw_loss=float(model.predict(sl)[0]),
-                      landscape=landscape, config=config)
+                      landscape=landscape, config=config, at_edge=edge)
 
 
 def hyperparameter_regret(models, train, grid=None) -> pd.DataFrame:

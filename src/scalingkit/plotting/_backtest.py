@@ -9,6 +9,8 @@ from ._common import finish, new_axes, plain_log_ticks
 
 __all__ = ["plot_backtest_summary"]
 
+_PERCENT = ("mape", "max_ape", "width", "coverage")  # fractions shown as percent
+
 
 def _x_of(results: pd.DataFrame) -> tuple[pd.Series, str]:
     if "rho" in results.columns and results["rho"].notna().any():
@@ -28,7 +30,8 @@ def plot_backtest_summary(results, *, metric: str = "mape", level=None, path=Non
         ``pair``, the ``metric`` column and optionally ``coverage`` and
         ``dataset`` (the metric is averaged over datasets).
     metric : str, default="mape"
-        Column to plot (fractions are shown as percent for ``mape``).
+        Column to plot (``mape``, ``max_ape``, ``width`` and ``coverage`` are
+        fractions, shown as percent).
     level : float or None
         Nominal coverage drawn as a reference line.
     path : str or Path or None
@@ -44,7 +47,7 @@ def plot_backtest_summary(results, *, metric: str = "mape", level=None, path=Non
     axes = np.atleast_1d(axes)
     x, xlabel = _x_of(results)
     frame = results.assign(_x=x)
-    scale = 100.0 if metric in ("mape", "max_ape") else 1.0
+    scale = 100.0 if metric in _PERCENT else 1.0
     panels = [(axes[0], metric, scale)] + ([(axes[1], "coverage", 100.0)] if has_cov else [])
     for ax, col, sc in panels:
         agg = frame.groupby(["method", "_x"], sort=True)[col].mean().reset_index()

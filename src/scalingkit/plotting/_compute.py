@@ -68,8 +68,8 @@ def plot_loss_vs_compute(model, train, *, test=None, intervals=None, level: floa
     c_tr = 6.0 * train.N * train.D
     sc = ax.scatter(c_tr, train.y, c=np.log10(train.N), cmap="viridis", s=14, alpha=0.8, label="training runs")
     fig.colorbar(sc, ax=ax, label="log10 N (parameters)")
-    c_hi = float(extend_to or (6.0 * test.N * test.D).max() * 1.5 if test is not None else c_tr.max() * 10)
-    c_hi = max(c_hi, float(extend_to or 0.0))
+    c_hi = c_tr.max() * 10 if test is None or not len(test) else (6.0 * test.N * test.D).max() * 1.5
+    c_hi = float(extend_to) if extend_to else float(c_hi)
     front = _frontier(model, c_tr.min(), c_hi)
     if front is not None:
         inside = front["C"] <= c_tr.max()

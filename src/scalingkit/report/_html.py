@@ -6,7 +6,7 @@ import base64
 import html
 import math
 
-__all__ = ["CSS", "esc", "fmt", "img", "kv_table", "pre", "render", "table"]
+__all__ = ["CSS", "esc", "fmt", "human", "img", "kv_table", "pre", "render", "table"]
 
 CSS = """
 body{font-family:-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;margin:0;color:#1f2328;background:#f6f8fa}
@@ -44,6 +44,14 @@ def fmt(value, digits: int = 4) -> str:
             return f"{v:.{digits - 1}e}"
         return f"{v:.{digits}g}"
     return str(value)
+
+
+def human(x: float) -> str:
+    """Counts with a suffix: 1.31e12 -> '1.31T', 7.32e10 -> '73.2B'."""
+    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(x) >= scale:
+            return f"{x / scale:.3g}{suffix}"
+    return f"{x:.4g}"
 
 
 def table(headers, rows, *, left: int = 1) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._html import esc, fmt, img, kv_table, pre, table
+from ._html import esc, fmt, human, img, kv_table, pre, table
 
 __all__ = ["Figures", "Section", "backtest_section", "comparison_section", "data_section", "fits_section",
            "planning_section"]
@@ -109,7 +109,8 @@ def fits_section(an, figs) -> Section:
         ("method", "extrapolation-aware conformal (folds of the training runs, cheapest first)"),
         ("folds fitted", cal["n_folds"]), ("calibration rows", cal["n_scores"]),
         (f"half-width at the edge of the data ({an.level:.0%})", f"{100 * cal['k'] * cal['c0']:.2f}%"),
-        ("growth per order of magnitude of compute beyond the data", f"{100 * cal['k'] * cal['c1']:.2f}%"),
+        ("growth beyond the data (d: orders of magnitude of compute)",
+         f"+{100 * cal['k'] * cal['c1']:.2f}% x d^{cal['power']:g}"),
         ("largest calibrated distance (orders of magnitude)", fmt(cal["max_distance"]))]))
     return Section("fits", "Fits and diagnostics", "".join(parts))
 
@@ -164,11 +165,11 @@ def backtest_section(an, figs) -> Section:
     return Section("backtest", "Backtest", body)
 
 
-def _iv(a, key, scale=1.0, digits=3):
+def _iv(a, key, show):
     if key not in a.intervals:
         return "n/a"
     lo, hi = a.intervals[key]
-    return f"{lo / scale:.{digits}g} to {hi / scale:.{digits}g}"
+    return f"{show(lo)} to {show(hi)}"
 
 
 def planning_section(an, figs) -> Section:
@@ -176,13 +177,19 @@ def planning_section(an, figs) -> Section:
     if not an.allocations:
         return Section("planning", "Planning", "<p>No allocation could be computed.</p>")
     a0 = an.allocations[0]
-    rows = [(fmt(a.budget), f"{a.N / 1e9:.3g}", _iv(a, "N", 1e9), f"{a.D / 1e9:.4g}", _iv(a, "D", 1e9, 4),
-             f"{a.tokens_per_param:.3g}", _iv(a, "tokens_per_param"), f"{a.loss:.4g}", _iv(a, "loss", 1, 4))
+    def g3(v):
+        return f"{v:.3g}"
+
+    def g4(v):
+        return f"{v:.4g}"
+
+    rows = [(f"{a.budget:.3g}", human(a.N), _iv(a, "N", human), human(a.D), _iv(a, "D", human),
+             g3(a.tokens_per_param), _iv(a, "tokens_per_param", g3), g4(a.loss), _iv(a, "loss", g4))
             for a in an.allocations]
     body = (f"<p>Compute-optimal model size and tokens under the fitted {esc(an.primary)} law "
             f"({esc(a0.method)}), with {a0.level:.0%} intervals over {a0.n_draws} {esc(a0.interval_method)} "
             "parameter draws. Loss intervals are for the fitted curve (parameter uncertainty only).</p>"
-            + table(("budget (FLOP)", "N* (B)", "N* interval", "D* (B tokens)", "D* interval", "D/N", "D/N interval",
+            + table(("budget (FLOP)", "N*", "N* interval", "D* (tokens)", "D* interval", "D/N", "D/N interval",
                      "loss", "loss interval"), rows))
     if an.constrained is not None:
         c = an.constrained

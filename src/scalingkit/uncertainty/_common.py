@@ -24,8 +24,10 @@ _GROUP_COLUMNS = ("run_id", "config")
 
 
 def clone(estimator):
-    """A fresh, unfitted copy: ``type(est)(**est.get_params())`` (the design's clone rule)."""
-    return type(estimator)(**estimator.get_params())
+    """A fresh, unfitted copy: ``type(est)(**est.get_params())`` (`scalingkit.estimators.clone`)."""
+    from ..estimators import clone as _clone
+
+    return _clone(estimator)
 
 
 def check_level(level) -> float:

@@ -73,6 +73,8 @@ class IntervalPredictor(BasePredictor):
         Conformal fold cut-offs.
     distance : {"compute", "nd", "relative"}, default="compute"
         Conformal distance beyond the training range (see `TrainingRange.distance`).
+    powers : tuple of float, default=(1.0, 1.5, 2.0)
+        Conformal growth shapes ``c0 + c1 d^p`` to choose from.
     noise : bool, default=True
         Add the run-to-run scatter to delta and bootstrap intervals.
     seed : int, default=0
@@ -106,7 +108,8 @@ class IntervalPredictor(BasePredictor):
     _parameter_constraints = {"method": _method, "resample": _resample, "n_resamples": _count}
 
     def __init__(self, base=None, *, method="conformal", n_resamples=200, resample="pairs", groups="auto",
-                 fractions=(0.3, 0.4, 0.5, 0.6, 0.7, 0.8), distance="compute", noise=True, seed=0, progress=False):
+                 fractions=(0.3, 0.4, 0.5, 0.6, 0.7, 0.8), distance="compute", powers=(1.0, 1.5, 2.0), noise=True,
+                 seed=0, progress=False):
         self.base = base
         self.method = method
         self.n_resamples = n_resamples
@@ -114,6 +117,7 @@ class IntervalPredictor(BasePredictor):
         self.groups = groups
         self.fractions = fractions
         self.distance = distance
+        self.powers = powers
         self.noise = noise
         self.seed = seed
         self.progress = progress
@@ -129,7 +133,8 @@ class IntervalPredictor(BasePredictor):
         """Calibrate around ``fitted``, a clone of ``base`` already fitted on ``table``."""
         self._validate_params()
         base = self.base if self.base is not None else _default_base()
-        conformal = ExtrapolationConformal(fractions=self.fractions, distance=self.distance, seed=self.seed)
+        conformal = ExtrapolationConformal(fractions=self.fractions, distance=self.distance, powers=self.powers,
+                                           seed=self.seed)
         self.estimator_ = fitted
         self.noise_scale_ = robust_scale(log_residuals(self.estimator_, table))
         self.range_ = TrainingRange.of(table)

@@ -6,10 +6,11 @@ training fit says how large that error is. The training runs themselves do,
 though: fit the predictor on the cheapest part of them, predict the rest, and
 record the relative error against the distance beyond the fitted range. Doing
 this for several cut-offs gives pairs ``(distance, |log(y / prediction)|)``
-through which a quantile line ``q(d) = c0 + c1 d`` (``c0, c1 >= 0``) is fitted
-by the pinball loss, and then rescaled by the conformal quantile of
-``|log ratio| / q(d)`` (normalised split conformal prediction). The interval at
-a new point ``x`` with distance ``d(x)`` is ``prediction * exp(+/- k q(d(x)))``.
+through which a quantile curve ``q(d) = c0 + c1 d^p`` (``c0, c1 >= 0``, ``p`` in
+1, 1.5, 2) is fitted by the pinball loss, and then rescaled by the conformal
+quantile of ``|log ratio| / q(d)`` (normalised split conformal prediction). The
+interval at a new point ``x`` with distance ``d(x)`` (orders of magnitude of
+compute beyond the largest training run) is ``prediction * exp(+/- k q(d(x)))``.
 
 The calibration folds are *smaller* than the full training set, so their
 errors at a given distance tend to be somewhat larger than those of the full
@@ -169,9 +170,10 @@ class ExtrapolationConformal:
         configurations (by compute) and scores the rest.
     distance : {"compute", "nd", "relative"}, default="compute"
         How distance beyond the training range is measured (see `TrainingRange`).
-    powers : tuple of float, default=(1.0,)
+    powers : tuple of float, default=(1.0, 1.5, 2.0)
         Candidate growth shapes ``q(d) = c0 + c1 d^p``; the one with the
-        smallest pinball loss on the calibration scores is used.
+        smallest pinball loss on the calibration scores is used. Errors of a
+        misspecified law often grow faster than linearly with distance.
     max_rows : int, default=400
         Scored rows per fold (a random subset when a fold has more).
     seed : int, default=0
@@ -190,7 +192,7 @@ class ExtrapolationConformal:
 
     fractions: tuple = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
     distance: str = "compute"
-    powers: tuple = (1.0,)
+    powers: tuple = (1.0, 1.5, 2.0)
     max_rows: int = 400
     seed: int = 0
 
