@@ -33,10 +33,15 @@ def cases():
 
 
 def render(result) -> str:
-    """Report with numbers rounded to 4 significant digits, so platform noise does not break goldens."""
+    """Report with numbers rounded to 4 significant digits, so platform noise does not break goldens.
+
+    Iteration and basin counts depend on floating-point details of the BLAS in use, so they are masked.
+    """
     import re
 
     text = format_report(result)
+    text = re.sub(r"iterations = \d+", "iterations = <n>", text)
+    text = re.sub(r"\(\d+ reached the best basin\)", "(<k> reached the best basin)", text)
     return re.sub(r"-?\d+\.\d+(e[-+]\d+)?", lambda m: f"{float(m.group()):.4g}", text) + "\n"
 
 

@@ -10,10 +10,13 @@ def test_report_command_writes_one_self_contained_file(invoke, runs_csv, tmp_pat
     out, _ = invoke(["report", runs_csv, "--out", out_file, "--law", "chinchilla", "--starts", "16", "--resamples", "5",
                      "--no-backtest", "--no-figures", "--format", "json"])
     payload = json.loads(out)
-    assert payload["primary_law"] == "chinchilla" and payload["path"] == str(out_file)
+    assert payload["primary_law"] == "chinchilla"
+    assert payload["path"] == str(out_file)
     assert payload["sections"] == ["data", "fits", "comparison", "backtest", "planning", "caveats"]
     html = out_file.read_text()
-    assert "<h2>Planning</h2>" in html and "https://" not in html and "No backtest was run." in html
+    assert "<h2>Planning</h2>" in html
+    assert "https://" not in html
+    assert "No backtest was run." in html
 
 
 def test_report_command_user_errors(invoke, runs_csv, tmp_path):

@@ -79,3 +79,6 @@ def test_growth_shape_is_chosen_by_pinball_loss():
     cal = ConformalCalibration(d, s, w, 3, "compute", (1.0, 2.0))
     assert cal.line(0.8)[2] == 2.0
     assert ConformalCalibration(d, s, w, 3, "compute", (1.0,)).line(0.8)[2] == 1.0
+    far = cal.halfwidth([2.0, 3.0, 4.0], 0.8)  # beyond the calibrated range (d <= 2): linear continuation
+    assert far[2] - far[1] == pytest.approx(far[1] - far[0], rel=1e-9)
+    assert far[1] - far[0] > 0

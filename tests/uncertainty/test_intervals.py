@@ -41,7 +41,8 @@ def test_clone_and_params_follow_the_estimator_contract(fast_law):
     assert params["base"] is fast_law
     assert params["n_resamples"] == 7
     copy = clone(model)
-    assert {k: v for k, v in copy.get_params().items() if k != "base"} == {k: v for k, v in params.items() if k != "base"}
+    others = {k: v for k, v in params.items() if k != "base"}
+    assert {k: v for k, v in copy.get_params().items() if k != "base"} == others
     assert copy.base.get_params() == fast_law.get_params()
     assert copy is not model
     assert with_intervals(fast_law, "delta").method == "delta"

@@ -38,8 +38,8 @@ def compare(
     get_law(law)
     table_a = load_source(source_a, target=target, n_col=n_col, d_col=d_col)
     table_b = load_source(source_b, target=target, n_col=n_col, d_col=d_col)
-    res = compare_recipes(table_a, table_b, n, d, base=LawPredictor(law=law, n_starts=starts), level=level, n_resamples=resamples,
-                          seed=seed, progress=progress_mode(quiet, fmt))
+    res = compare_recipes(table_a, table_b, n, d, base=LawPredictor(law=law, n_starts=starts), level=level,
+                          n_resamples=resamples, seed=seed, progress=progress_mode(quiet, fmt))
     if fmt == "json":
         emit_json(res.to_dict())
         return 0

@@ -3,11 +3,13 @@
 from ._base import BasePredictor, check_is_fitted
 from ._registry import clone, describe_predictor, get_predictor, list_predictors, register_predictor
 from ._rescal_methods import register_rescal_methods
+from .auto import AutoPredictor
 from .baselines import BoundedLawPredictor, FixedLawPredictor, RandomForestPredictor
 from .law import LawPredictor
 from .rescal import ReScaL
 
 __all__ = [
+    "AutoPredictor",
     "BasePredictor",
     "BoundedLawPredictor",
     "FixedLawPredictor",

@@ -7,7 +7,8 @@ though: fit the predictor on the cheapest part of them, predict the rest, and
 record the relative error against the distance beyond the fitted range. Doing
 this for several cut-offs gives pairs ``(distance, |log(y / prediction)|)``
 through which a quantile curve ``q(d) = c0 + c1 d^p`` (``c0, c1 >= 0``, ``p`` in
-1, 1.5, 2) is fitted by the pinball loss, and then rescaled by the conformal
+1, 1.5, 2; linear along its tangent beyond the largest calibrated distance) is
+fitted by the pinball loss, and then rescaled by the conformal
 quantile of ``|log ratio| / q(d)`` (normalised split conformal prediction). The
 interval at a new point ``x`` with distance ``d(x)`` (orders of magnitude of
 compute beyond the largest training run) is ``prediction * exp(+/- k q(d(x)))``.
@@ -147,9 +148,18 @@ class ConformalCalibration:
         return self._cache[level]
 
     def halfwidth(self, distance, level: float = 0.8) -> np.ndarray:
-        """Half-width in log space at each ``distance``."""
+        """Half-width in log space at each ``distance``.
+
+        Beyond the largest calibrated distance a curved growth (``p > 1``)
+        continues along its tangent: curvature is only trusted where it was seen.
+        """
         c0, c1, p, k = self.line(level)
-        return k * (c0 + c1 * np.asarray(distance, dtype=float) ** p)
+        d = np.asarray(distance, dtype=float)
+        d_max = float(self.distances.max()) if self.distances.size else 0.0
+        if p == 1.0 or d_max <= 0:
+            return k * (c0 + c1 * d**p)
+        tangent = c0 + c1 * d_max**p + c1 * p * d_max ** (p - 1) * (d - d_max)
+        return k * np.where(d <= d_max, c0 + c1 * np.maximum(d, 0.0) ** p, tangent)
 
     def to_dict(self, level: float = 0.8) -> dict:
         """The fitted growth at ``level`` and the calibration's size, as a JSON-ready dict."""

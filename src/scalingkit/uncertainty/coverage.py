@@ -34,8 +34,9 @@ def coverage_metrics(y, lo, hi) -> dict:
 
     Examples
     --------
-    >>> coverage_metrics([2.0, 2.0], [1.9, 2.1], [2.1, 2.2])
-    {'coverage': 0.5, 'width': 0.075}
+    >>> out = coverage_metrics([2.0, 2.0], [1.9, 2.1], [2.1, 2.2])
+    >>> out["coverage"], round(out["width"], 6)
+    (0.5, 0.075)
     """
     y, lo, hi = (np.asarray(a, dtype=float).ravel() for a in (y, lo, hi))
     if not y.shape == lo.shape == hi.shape:

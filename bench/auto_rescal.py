@@ -1,0 +1,142 @@
+"""Benchmark of `auto` (AutoPredictor) on the 52 ReScaL pairs, plus generality checks.
+
+1. Runs ``auto`` on every (dataset, rho) pair of the ReScaL benchmark (`RescalSplit` with
+   `RESCAL_RHOS`) and ranks it with Scott-Knott ESD together with the *published* per-row
+   errors of ReScaL and its baselines (``RQ1/raw_result``), so no baseline is re-run.
+2. Generality: ``auto`` against a plain Chinchilla `LawPredictor` on public sweeps that
+   are not part of the benchmark, with `ComputeSplit` (train on the cheapest rho of the
+   configurations by 6ND, test on the costliest ``--test-fraction``).
+
+Prints per-dataset mean MAPE next to the published ReScaL, the mean over the 52 pairs,
+the rank-1 count and wall times.
+
+Run:  SCALINGKIT_DATA=../shared/data python bench/auto_rescal.py [--jobs 2] [--no-generality]
+      [--published ../shared/data/rescal/results] [--out DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from scalingkit.datasets import load_dataset
+from scalingkit.estimators import AutoPredictor, LawPredictor
+from scalingkit.evaluation import RESCAL_RHOS, Backtest, ComputeSplit, RescalSplit, scott_knott_esd
+
+GENERALITY = ("chinchilla_epoch", "datablations", "overtraining", "steplaw_dense", "ncpl_marin")
+_DEFAULT_PUBLISHED = Path(__file__).resolve().parents[2] / "shared" / "data" / "rescal" / "results"
+
+
+def _short(name: str) -> str:
+    return name.removeprefix("rescal_")
+
+
+def published_errors(root: Path, dataset: str, rho: float) -> pd.DataFrame:
+    """Published per-row APE of every method for one pair (``ML+SL`` renamed ``ReScaL``)."""
+    short = _short(dataset)
+    path = root / "RQ1" / "raw_result" / short / f"r_{rho:g}_{short}_loss.csv"
+    return pd.read_csv(path).rename(columns={"ML+SL": "ReScaL"})
+
+
+def run_rescal(jobs: int, published: Path, seed: int):
+    tables = {name: load_dataset(name) for name in RESCAL_RHOS}
+    splits = {name: RescalSplit(rhos) for name, rhos in RESCAL_RHOS.items()}
+    t0 = time.perf_counter()
+    result = Backtest({"auto": AutoPredictor()}, splits, jobs=jobs, rank=False, random_state=seed).run(tables)
+    wall = time.perf_counter() - t0
+    rows = []
+    preds = result.predictions
+    for (dataset, rho), group in preds.groupby(["dataset", "rho"], sort=False):
+        pub = published_errors(published, dataset, rho)
+        if len(pub) != len(group):
+            msg = f"{dataset} rho={rho}: {len(group)} test rows but {len(pub)} published rows"
+            raise RuntimeError(msg)
+        errors = pub.assign(auto=group["ape"].to_numpy())
+        ranks = scott_knott_esd(errors)
+        best_other = errors.drop(columns="auto").mean().min()
+        rows.append({"dataset": _short(dataset), "rho": rho, "auto": errors["auto"].mean(),
+                     "ReScaL": errors["ReScaL"].mean(), "best_published": best_other,
+                     "rank_auto": int(ranks["auto"]), "rank_ReScaL": int(ranks["ReScaL"])})
+    return pd.DataFrame(rows), result, wall
+
+
+def run_generality(jobs: int, seed: int, rhos, test_fraction: float):
+    tables = {}
+    for name in GENERALITY:
+        table = load_dataset(name)
+        if name == "steplaw_dense":  # best (lowest-target) run of each (N, D) cell
+            frame = table.frame
+            table = table.with_frame(frame.loc[frame.groupby(["N", "D"])[table.target].idxmin()].reset_index(drop=True))
+            name = "steplaw_best"
+        tables[name] = table
+    methods = {"auto": AutoPredictor(), "chinchilla": LawPredictor(law="chinchilla")}
+    t0 = time.perf_counter()
+    result = Backtest(methods, ComputeSplit(tuple(rhos), test_fraction), jobs=jobs, rank=False,
+                      random_state=seed).run(tables)
+    return result, time.perf_counter() - t0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=2, help="parallel workers over pairs (default 2)")
+    parser.add_argument("--seed", type=int, default=0, help="Backtest random_state (default 0)")
+    parser.add_argument("--published", type=Path, default=Path(os.environ.get("SCALINGKIT_RESCAL_RESULTS",
+                                                                              _DEFAULT_PUBLISHED)),
+                        help="folder holding RQ1/raw_result of the ReScaL release")
+    parser.add_argument("--no-generality", action="store_true", help="skip the generality checks")
+    parser.add_argument("--rhos", default="0.2,0.4,0.6,0.8", help="training budgets of the generality checks")
+    parser.add_argument("--test-fraction", type=float, default=0.1, help="held-out share in the generality checks")
+    parser.add_argument("--out", type=Path, default=None, help="write per-pair tables as CSV here")
+    args = parser.parse_args(argv)
+    pd.set_option("display.width", 160)
+
+    pairs, result, wall = run_rescal(args.jobs, args.published, args.seed)
+    pct = pairs.assign(auto=pairs["auto"] * 100, ReScaL=pairs["ReScaL"] * 100,
+                       best_published=pairs["best_published"] * 100)
+    print("== ReScaL benchmark: per pair (MAPE %, Scott-Knott ESD rank among published methods + auto)")
+    print(pct.round(2).to_string(index=False))
+    by = pct.groupby("dataset", sort=False)
+    table = pd.DataFrame({"pairs": by.size(), "auto": by["auto"].mean(), "ReScaL (published)": by["ReScaL"].mean(),
+                          "auto rank-1": by["rank_auto"].apply(lambda r: int((r == 1).sum())),
+                          "ReScaL rank-1": by["rank_ReScaL"].apply(lambda r: int((r == 1).sum()))})
+    print("\n== per dataset (mean MAPE % over its pairs)")
+    print(table.round(2).to_string())
+    n = len(pct)
+    auto_r1, rescal_r1 = int((pct["rank_auto"] == 1).sum()), int((pct["rank_ReScaL"] == 1).sum())
+    print(f"\nmean MAPE over {n} pairs: auto {pct['auto'].mean():.2f} %   "
+          f"ReScaL (published) {pct['ReScaL'].mean():.2f} %")
+    print(f"rank-1 group: auto {auto_r1}/{n}   ReScaL {rescal_r1}/{n} (ranked together with auto)")
+    fit_s = result.results["fit_seconds"].sum() + result.results["predict_seconds"].sum()
+    print(f"wall time (52 pairs, jobs={args.jobs}): {wall:.1f} s  (sum of fit+predict time {fit_s:.1f} s)")
+    if args.out:
+        args.out.mkdir(parents=True, exist_ok=True)
+        pairs.to_csv(args.out / "auto_rescal_pairs.csv", index=False)
+
+    if not args.no_generality:
+        rhos = [float(r) for r in args.rhos.split(",")]
+        gen, gen_wall = run_generality(args.jobs, args.seed, rhos, args.test_fraction)
+        res = gen.results
+        failed = res[res["error"] != ""]
+        piv = res.pivot_table(index=["dataset", "rho"], columns="method", values="mape", dropna=False) * 100
+        print(f"\n== generality: ComputeSplit(rhos={tuple(rhos)}, test_fraction={args.test_fraction}), MAPE %")
+        print(piv.round(2).to_string())
+        mean = res.groupby(["dataset", "method"])["mape"].mean().unstack() * 100
+        print("\nmean over budgets (pairs where a method failed are left out of its mean):")
+        print(mean.round(2).to_string())
+        if len(failed):
+            print("\nfailed fits:")
+            for _, r in failed.iterrows():
+                print(f"  {r['dataset']} {r['split']} {r['method']}: {r['error'][:110]}")
+        print(f"generality wall time: {gen_wall:.1f} s")
+        if args.out:
+            res.to_csv(args.out / "auto_generality.csv", index=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,252 @@
+"""`AutoPredictor`, scalingkit's default predictor: a shrunk law ensemble plus a gated residual.
+
+``y(x) = f(N, D) + a * g(x)``:
+
+- ``f`` is an ensemble of zoo laws fitted in boxes around their published constants
+  (shrinkage toward the literature, which is what makes far extrapolation work), with
+  only the parameters the training design can identify set free;
+- ``g`` is a random forest fitted to ``y - f`` on the run settings (learning rate,
+  batch size, checkpoint step, mixture, domain, router, repetitions...) and on log N and
+  log D, so that it corrects each row with the pattern of the nearest scales while the
+  law carries the prediction to larger N and D;
+- ``a`` is a gate: how much the settings explain beyond scale on configurations held out
+  from fitting (grouped cross-validation inside the training set), passed through
+  ReScaL's sigmoid. Data whose settings carry no transferable signal get the law alone.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Integral, Real
+
+import numpy as np
+
+from ._auto_features import config_codes, partial_r2, scale_matrix, select_features, setting_matrix
+from ._auto_law import LawEnsemble
+from ._base import BasePredictor, check_is_fitted
+from ._features import as_fit_table, frame_of
+from ._registry import register_predictor
+
+__all__ = ["AutoPredictor"]
+
+
+def _real(low, high, *, low_open=True):
+    def check(v):
+        ok = isinstance(v, Real) and not isinstance(v, bool) and math.isfinite(v)
+        ok = ok and (v > low if low_open else v >= low) and v <= high
+        bracket = "(" if low_open else "["
+        return ok, f"a float in the range {bracket}{low}, {high}]"
+    return check
+
+
+def _int_at_least(k):
+    def check(v):
+        return isinstance(v, Integral) and not isinstance(v, bool) and v >= k, f"an int in the range [{k}, inf)"
+    return check
+
+
+class AutoPredictor(BasePredictor):
+    """Default extrapolation predictor: shrunk law ensemble plus a gated residual forest.
+
+    Parameters
+    ----------
+    random_state : int, numpy Generator/RandomState or None, default=None
+        Seed of the forests and of the gate's row subsample; an int makes ``fit``
+        deterministic.
+    T : float, default=0.1
+        Temperature of the law weights ``softmax(-in_sample_mape / T)`` (ReScaL's value).
+    box : float, default=0.3
+        Log half-width of the box of a freed law parameter (x0.74 to x1.35).
+    top_k : int, default=5
+        The laws are fitted on the ``top_k`` lowest-target rows of each (N, D), a proxy of
+        the best-tuned run at that scale.
+    min_levels : int, default=3
+        Distinct N (D) values needed before parameters acting on N (D) are freed.
+    max_confounding : float, default=0.5
+        A column whose ``|Spearman|`` with log N or log D exceeds this is a proxy of
+        scale, not a run setting.
+    gate_threshold : float, default=0.5
+        ``a = sigmoid(gate_steepness * (R2_p - gate_threshold))``.
+    gate_steepness : float, default=20
+        Steepness of the gate (ReScaL's ``s``).
+    n_estimators : int, default=200
+        Trees of the residual forest (the gate's forests use half as many, at least 10).
+    max_gate_rows : int, default=4000
+        Rows drawn for the gate's cross-validation on large tables.
+    n_jobs : int or None, default=None
+        Threads of the forests.
+
+    Attributes
+    ----------
+    law_ : LawEnsemble
+        Fitted members (``law_.members``) and weights (``law_.weights``).
+    law_members_ : list of str
+        Names of the fitted members, e.g. ``"chinchilla-A/alpha/E"``.
+    law_weights_ : ndarray
+        Their weights.
+    feature_specs_ : list of FeatureSpec
+        Run settings the residual reads (and how each is transformed).
+    feature_names_ : list of str
+        Their column names.
+    partial_r2_ : float
+        Share of the scale-only error the settings remove on held-out configurations
+        (NaN when there are no settings).
+    gate_ : float
+        Weight ``a`` of the residual, in [0, 1].
+    residual_model_ : sklearn.ensemble.RandomForestRegressor or None
+        Forest on ``[settings, log N, log D]`` predicting ``y - f``; None without settings
+        or when the gate is below 1e-3.
+    n_configs_ : int
+        Configurations in the training table.
+
+    Notes
+    -----
+    ``predict`` reads only N, D and the setting columns; the target column of the table
+    it is given is never read. Text columns (``config``, run names) are ignored.
+    In-sample weighting and the box follow ReScaL (PROTOCOL.md section 3); the
+    identifiability rule, the per-(N, D) fits, the feature transforms, the grouped
+    gate and the scale-aware residual are ours.
+
+    References
+    ----------
+    ReScaL, "Augmenting Scaling Laws with Residual Learning for LLM Pretraining
+    Performance Prediction", github.com/Anony0110/ReScaL. Hoffmann et al. (2022);
+    Kaplan et al. (2020); Li et al. (2025, Farseer) for the laws and constants.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from scalingkit.estimators import AutoPredictor
+    >>> N = np.repeat(np.geomspace(1e8, 1e9, 5), 5); D = np.tile(np.geomspace(2e9, 2e10, 5), 5)
+    >>> frame = pd.DataFrame({"N": N, "D": D, "loss": 1.69 + 406.4 / N**0.34 + 410.7 / D**0.28})
+    >>> model = AutoPredictor(random_state=0).fit(frame)
+    >>> big = pd.DataFrame({"N": [3e9], "D": [6e10]})
+    >>> truth = 1.69 + 406.4 / 3e9**0.34 + 410.7 / 6e10**0.28
+    >>> bool(abs(model.predict(big)[0] / truth - 1) < 0.02)
+    True
+    """
+
+    _parameter_constraints = {
+        "T": _real(0, math.inf), "box": _real(0, math.inf), "top_k": _int_at_least(1),
+        "min_levels": _int_at_least(2), "max_confounding": _real(0, 1, low_open=False),
+        "gate_threshold": _real(0, 1, low_open=False), "gate_steepness": _real(0, math.inf),
+        "n_estimators": _int_at_least(1), "max_gate_rows": _int_at_least(10),
+    }
+
+    def __init__(self, *, random_state=None, T=0.1, box=0.3, top_k=5, min_levels=3, max_confounding=0.5,
+                 gate_threshold=0.5, gate_steepness=20.0, n_estimators=200, max_gate_rows=4000, n_jobs=None):
+        self.random_state = random_state
+        self.T = T
+        self.box = box
+        self.top_k = top_k
+        self.min_levels = min_levels
+        self.max_confounding = max_confounding
+        self.gate_threshold = gate_threshold
+        self.gate_steepness = gate_steepness
+        self.n_estimators = n_estimators
+        self.max_gate_rows = max_gate_rows
+        self.n_jobs = n_jobs
+
+    # -- fitting ------------------------------------------------------------------------------
+    def fit(self, table, y=None):
+        """Fit the law ensemble, the gate and the residual forest.
+
+        Parameters
+        ----------
+        table : RunsTable, DataFrame or path
+            Training runs (read with `read_runs` unless already a RunsTable).
+        y : array-like or None, default=None
+            Targets overriding the table's target column.
+
+        Returns
+        -------
+        self
+
+        Raises
+        ------
+        ValueError
+            If a parameter is invalid or a target is not positive.
+        """
+        self._validate_params()
+        table = as_fit_table(table)
+        frame = table.frame
+        y = table.y if y is None else np.asarray(y, dtype=float)
+        if not (np.all(np.isfinite(y)) and np.all(y > 0)):
+            msg = "AutoPredictor needs a positive, finite target (a loss); got values <= 0 or non-finite"
+            raise ValueError(msg)
+        rng = np.random.default_rng(_seed(self.random_state))
+        N, D = table.N, table.D
+        self.law_ = LawEnsemble(T=self.T, top_k=self.top_k, box=self.box, min_levels=self.min_levels).fit(N, D, y)
+        self.law_members_ = [m.name for m in self.law_.members]
+        self.law_weights_ = self.law_.weights.copy()
+        codes = config_codes(frame)
+        self.n_configs_ = int(np.unique(codes).size)
+        self.feature_specs_ = select_features(frame, table.target, max_confounding=self.max_confounding)
+        self.feature_names_ = [s.name for s in self.feature_specs_]
+        self.partial_r2_, self.gate_, self.residual_model_ = math.nan, 0.0, None
+        if not self.feature_specs_:
+            return self
+        S, Z = scale_matrix(frame), setting_matrix(frame, self.feature_specs_)
+        self.partial_r2_ = partial_r2(S, Z, np.log(y), codes, rng=rng, n_estimators=max(10, self.n_estimators // 2),
+                                      max_rows=self.max_gate_rows, n_jobs=self.n_jobs)
+        z = self.gate_steepness * (self.partial_r2_ - self.gate_threshold)
+        self.gate_ = float(1.0 / (1.0 + math.exp(-z)))
+        if self.gate_ < 1e-3:  # the residual would not move any prediction by more than 0.1 % of itself
+            return self
+        residual = y - self.law_.predict(N, D)
+        self.residual_model_ = self._forest(rng).fit(np.column_stack([Z, S]), residual)
+        return self
+
+    def _forest(self, rng):
+        from sklearn.ensemble import RandomForestRegressor
+
+        return RandomForestRegressor(n_estimators=self.n_estimators, min_samples_leaf=2, max_features=0.7,
+                                     random_state=int(rng.integers(2**31 - 1)), n_jobs=self.n_jobs)
+
+    # -- prediction -----------------------------------------------------------------------------
+    def predict_components(self, table) -> dict:
+        """The pieces of the prediction.
+
+        Parameters
+        ----------
+        table : RunsTable or DataFrame
+            Rows to predict; needs N, D and the setting columns (the target is not read).
+
+        Returns
+        -------
+        dict of str to ndarray
+            ``law`` (f), ``residual`` (g), ``gate`` (a, one value per row) and
+            ``prediction`` = law + gate * residual.
+        """
+        check_is_fitted(self)
+        frame = frame_of(table)
+        N = frame["N"].to_numpy(dtype=float)
+        D = frame["D"].to_numpy(dtype=float)
+        law = self.law_.predict(N, D)
+        residual = np.zeros_like(law)
+        if self.residual_model_ is not None:
+            X = np.column_stack([setting_matrix(frame, self.feature_specs_), scale_matrix(frame)])
+            residual = self.residual_model_.predict(X)
+        gate = np.full(law.shape, self.gate_)
+        return {"law": law, "residual": residual, "gate": gate, "prediction": law + gate * residual}
+
+    def predict(self, table) -> np.ndarray:
+        """Predicted target for every row of ``table`` (its target column is never read)."""
+        return self.predict_components(table)["prediction"]
+
+
+def _seed(random_state):
+    """An int seed (or None) for numpy's default_rng from an int, Generator or RandomState."""
+    if random_state is None or isinstance(random_state, Integral):
+        return random_state
+    if isinstance(random_state, np.random.Generator):
+        return int(random_state.integers(2**31 - 1))
+    if isinstance(random_state, np.random.RandomState):
+        return int(random_state.randint(2**31 - 1))
+    msg = (f"The 'random_state' parameter of AutoPredictor must be an int, a numpy Generator or RandomState, "
+           f"or None. Got {random_state!r} instead.")
+    raise ValueError(msg)
+
+
+register_predictor("auto", AutoPredictor, overwrite=True,
+                   description="scalingkit's default: shrunk law ensemble + gated residual forest on run settings")

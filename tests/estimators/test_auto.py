@@ -1,0 +1,205 @@
+"""`auto` (AutoPredictor) on synthetic sweeps: law recovery, transferred residuals, the contract."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from scalingkit.data import read_runs
+from scalingkit.estimators import AutoPredictor, clone, get_predictor
+from scalingkit.estimators._auto_features import select_features
+from scalingkit.estimators._auto_law import CHINCHILLA_PRINTED
+from scalingkit.exceptions import NotFittedError
+from scalingkit.laws import get_law
+
+TRUE = {**CHINCHILLA_PRINTED, "E": 1.75, "A": 450.0, "beta": 0.30}  # inside the +-30 % box
+N_GRID = np.geomspace(1e8, 4e9, 7)
+D_GRID = np.geomspace(2e9, 1.5e11, 7)
+
+
+def _law(N, D):
+    return get_law("chinchilla")(TRUE, {"N": np.asarray(N, float), "D": np.asarray(D, float)})
+
+
+def _grid(extra=None, seed=0, noise=0.002):
+    """Every (N, D) of the grid, crossed with the rows of ``extra`` (a DataFrame of settings)."""
+    N, D = (a.ravel() for a in np.meshgrid(N_GRID, D_GRID, indexing="ij"))
+    frame = pd.DataFrame({"N": N, "D": D})
+    if extra is not None:
+        frame = frame.merge(extra, how="cross")
+    rng = np.random.default_rng(seed)
+    frame["noise"] = np.exp(noise * rng.standard_normal(len(frame)))
+    return frame
+
+
+def _split(frame, q=0.6):
+    """Train on the cheapest ``q`` of the (N, D) cells, test on the others (larger N and D)."""
+    nd = frame["N"] * frame["D"]
+    cut = np.quantile(nd.unique(), q)
+    return read_runs(frame[nd <= cut]), read_runs(frame[nd > cut])
+
+
+def _split_largest_n(frame, k=2):
+    """Train on all but the ``k`` largest N, test on those (every D)."""
+    big = frame["N"] >= np.sort(frame["N"].unique())[-k]
+    return read_runs(frame[~big]), read_runs(frame[big])
+
+
+def _mape(y, p):
+    return float(np.mean(np.abs(np.asarray(p) - y) / y))
+
+
+def _fit(train, **kw):
+    return AutoPredictor(random_state=0, n_estimators=60, **kw).fit(train)
+
+
+@pytest.fixture(scope="module")
+def pure_split():
+    frame = _grid()
+    frame["loss"] = _law(frame["N"], frame["D"]) * frame.pop("noise")
+    return _split(frame)
+
+
+@pytest.fixture(scope="module")
+def lr_split():
+    lrs = pd.DataFrame({"lr": np.geomspace(1e-4, 1e-2, 7)})
+    frame = _grid(lrs)
+    penalty = 0.5 * (np.log10(frame["lr"]) + 3.0) ** 2  # loss rises away from lr = 1e-3, at every scale
+    frame["loss"] = (_law(frame["N"], frame["D"]) + penalty) * frame.pop("noise")
+    return _split_largest_n(frame)
+
+
+@pytest.fixture(scope="module")
+def step_split():
+    # checkpoints: the row at step s of a run with budget D has seen D s / S tokens (S = 1000 steps)
+    steps = pd.DataFrame({"step": np.arange(100, 1001, 100)})
+    frame = _grid(steps)
+    frame["loss"] = _law(frame["N"], frame["D"] * frame["step"] / 1000.0) * frame.pop("noise")
+    return _split_largest_n(frame)
+
+
+# -- behaviour ---------------------------------------------------------------------------------------
+def test_pure_law_data_matches_the_law(pure_split):
+    train, test = pure_split
+    model = _fit(train)
+    assert model.feature_names_ == []
+    assert model.residual_model_ is None
+    assert model.gate_ == 0.0
+    assert np.isclose(model.law_weights_.sum(), 1.0)
+    # default weights are nearly flat over the members that fit (ReScaL's T = 0.1): a hedged,
+    # slightly biased average of shrunk laws, within a few percent of the truth
+    assert _mape(test.y, model.predict(test)) < 0.025
+
+
+def test_sharp_weights_recover_the_generating_law(pure_split):
+    train, test = pure_split
+    model = _fit(train, T=1e-4)
+    best = model.law_members_[int(np.argmax(model.law_weights_))]
+    assert best.startswith("chinchilla")
+    assert _mape(test.y, model.predict(test)) < 0.005  # the 0.2 % noise, and no more
+
+
+def test_lr_residual_is_learned_and_transfers_to_larger_n(lr_split):
+    train, test = lr_split
+    model = _fit(train)
+    assert model.feature_names_ == ["lr"]
+    assert model.gate_ > 0.9
+    parts = model.predict_components(test)
+    law_only, full = _mape(test.y, parts["law"]), _mape(test.y, parts["prediction"])
+    assert test.N.min() > train.N.max()
+    assert full < 0.02
+    assert full < 0.3 * law_only
+
+
+def test_checkpoint_residual_is_learned_and_transfers_to_larger_n(step_split):
+    train, test = step_split
+    model = _fit(train)
+    assert "step" in model.feature_names_
+    assert model.gate_ > 0.8
+    parts = model.predict_components(test)
+    assert _mape(test.y, parts["prediction"]) < 0.02
+    assert _mape(test.y, parts["prediction"]) < 0.3 * _mape(test.y, parts["law"])
+
+
+def test_single_configuration_keeps_published_shape():
+    # one (N, D) only: nothing is identifiable, so only the level moves and N, D keep the published slope
+    frame = pd.DataFrame({"N": [1e8] * 3, "D": [2e9] * 3, "loss": [3.10, 3.12, 3.15]})
+    model = _fit(frame)
+    assert model.law_members_ == ["chinchilla-E"]
+    small, big = model.predict(pd.DataFrame({"N": [1e8, 1e9], "D": [2e9, 2e10]}))
+    assert big < small
+    assert abs(small - 3.10) < 0.05
+
+
+# -- contract ----------------------------------------------------------------------------------------
+def test_predict_never_reads_the_target(lr_split):
+    train, test = lr_split
+    model = _fit(train)
+    frame = test.frame
+    expected = model.predict(test)
+    np.testing.assert_array_equal(model.predict(frame.assign(loss=1.0)), expected)
+    np.testing.assert_array_equal(model.predict(frame.assign(loss=-np.arange(len(frame)))), expected)
+    np.testing.assert_array_equal(model.predict(frame.drop(columns="loss")), expected)
+
+
+def test_deterministic_with_random_state(lr_split):
+    train, test = lr_split
+    first = _fit(train).predict(test)
+    np.testing.assert_array_equal(_fit(train).predict(test), first)
+    again = clone(AutoPredictor(random_state=0, n_estimators=60)).fit(train).predict(test)
+    np.testing.assert_array_equal(again, first)
+
+
+def test_text_columns_and_scale_proxies_are_ignored(lr_split):
+    train, test = lr_split
+    frame = train.frame.assign(name=[f"run{i}" for i in range(len(train))],
+                               config=(train.frame["N"].astype(str) + "_" + train.frame["D"].astype(str)),
+                               width=np.sqrt(train.frame["N"]) / 10)
+    model = _fit(read_runs(frame))
+    assert model.feature_names_ == ["lr"]
+    test_frame = test.frame.assign(name="x", config="y", width=np.sqrt(test.frame["N"]) / 10)
+    assert np.all(np.isfinite(model.predict(test_frame)))
+
+
+def test_unique_tokens_are_expressed_relative_to_d():
+    rows = []
+    for n in N_GRID[:4]:
+        for d in D_GRID[:4]:
+            for epochs in (1.0, 4.0, 16.0):
+                rows.append({"N": n, "D": d, "unique_tokens": d / epochs, "loss": 3.0 + 0.01 * epochs})
+    specs = select_features(pd.DataFrame(rows), "loss")
+    assert [(s.name, s.kind) for s in specs] == [("unique_tokens", "relD")]
+
+
+def test_registered_as_auto():
+    model = get_predictor("auto")
+    assert isinstance(model, AutoPredictor)
+    assert not model.__sklearn_is_fitted__()
+
+
+def test_not_fitted_error():
+    with pytest.raises(NotFittedError, match="not fitted yet"):
+        AutoPredictor().predict(pd.DataFrame({"N": [1e9], "D": [2e10]}))
+
+
+@pytest.mark.parametrize(("param", "value", "expected"), [
+    ("T", 0, "a float in the range (0, inf]"),
+    ("top_k", 0, "an int in the range [1, inf)"),
+    ("gate_threshold", 1.5, "a float in the range [0, 1]"),
+])
+def test_invalid_parameters(pure_split, param, value, expected):
+    train, _ = pure_split
+    msg = f"The '{param}' parameter of AutoPredictor must be {expected}. Got {value!r} instead."
+    with pytest.raises(ValueError, match=re.escape(msg)):
+        AutoPredictor(**{param: value}).fit(train)
+
+
+def test_non_positive_target_is_rejected(pure_split):
+    train, _ = pure_split
+    y = train.y.copy()
+    y[3] = -0.1
+    with pytest.raises(ValueError, match="positive, finite target"):
+        AutoPredictor().fit(train, y=y)
