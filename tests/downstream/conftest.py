@@ -6,8 +6,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scalingkit.cli._boundary import run
-
 #: Ground truth of the synthetic runs: Chinchilla loss, then a sigmoid with chance 0.25.
 LOSS_TRUE = {"E": 1.8, "A": 400.0, "B": 400.0, "alpha": 0.34, "beta": 0.28}
 SIGMOID_TRUE = {"h": 0.6, "k": 4.0, "x0": 2.9}
@@ -54,23 +52,6 @@ def truth():
     from types import SimpleNamespace
 
     return SimpleNamespace(loss=true_loss, acc=true_acc, loss_params=LOSS_TRUE, link_params=SIGMOID_TRUE)
-
-
-@pytest.fixture
-def invoke(capsys):
-    """invoke(args, code=0, stdout_contains=None, stderr_contains=None) -> (stdout, stderr)."""
-
-    def _invoke(args, code=0, stdout_contains=None, stderr_contains=None):
-        rc = run([str(a) for a in args])
-        out, err = capsys.readouterr()
-        assert rc == code, f"exit {rc} != {code}\nstdout:\n{out}\nstderr:\n{err}"
-        if stdout_contains:
-            assert stdout_contains in out, out
-        if stderr_contains:
-            assert stderr_contains in err, err
-        return out, err
-
-    return _invoke
 
 
 @pytest.fixture
