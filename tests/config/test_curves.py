@@ -28,7 +28,9 @@ def tissue_runs(n_runs=6, seed=0):
 
 def test_cosine_schedule_shape():
     lr = cosine_schedule(1000, warmup_frac=0.01, min_lr_ratio=0.1)
-    assert lr.size == 1000 and lr.max() == pytest.approx(1.0) and lr[-1] == pytest.approx(0.1)
+    assert lr.size == 1000
+    assert lr.max() == pytest.approx(1.0)
+    assert lr[-1] == pytest.approx(0.1)
     assert np.all(np.diff(lr[10:]) <= 1e-12)
 
 
@@ -50,7 +52,8 @@ def test_tissue_recovers_shared_parameters_and_the_rest_of_a_curve():
 def test_evaluate_curves_reports_every_method():
     runs = tissue_runs(n_runs=8)
     res = evaluate_curves(runs, methods=("tissue", "power"), folds=4)
-    assert set(res.method) == {"tissue", "power"} and len(res) == 16
+    assert set(res.method) == {"tissue", "power"}
+    assert len(res) == 16
     mape = res.groupby("method").ape.mean()
     assert mape["tissue"] < 1e-3 < mape["power"]
 

@@ -64,7 +64,8 @@ def test_divergence_classifier_predicts_diverged_runs():
     test = make_runs([8e8], seed=2)
     test_hot = test["lr"] > 3.5 * true_lr(test.N, test.D)
     p = model.predict_diverged(test)
-    assert (p[test_hot] > 0.5).all() and (p[test["lr"] < 2 * true_lr(test.N, test.D)] < 0.5).all()
+    assert (p[test_hot] > 0.5).all()
+    assert (p[test["lr"] < 2 * true_lr(test.N, test.D)] < 0.5).all()
     assert np.all(model.predict(test)[test_hot] == pytest.approx(7.5))
 
 
@@ -76,7 +77,8 @@ def test_runs_without_lr_or_batch_fall_back_to_the_base_law():
     frame["loss"] = 1.8 + 400 / N**0.34 + 400 / D**0.28 + np.where(frame.optimizer == "lion", 0.02, 0.0)
     frame["loss"] += 0.001 * rng.standard_normal(len(frame))
     model = ConfigRegressor(n_starts=256, min_samples_leaf=3).fit(frame)
-    assert not model.landscape_.use_lr and not model.landscape_.use_bs
+    assert not model.landscape_.use_lr
+    assert not model.landscape_.use_bs
     assert model.features_.categorical == ["optimizer"]
     pred = model.predict(frame.drop(columns="loss"))
     assert np.abs(pred - frame["loss"]).mean() < 0.01
@@ -88,7 +90,8 @@ def test_select_columns_skips_outcomes_ids_and_derived_columns():
         ncpl_split="train", optimizer="adamw", model_size=lambda f: f.N.map({1e8: "100m", 2e8: "200m"}))
     frame.loc[::2, "optimizer"] = "lion"
     numeric, categorical = select_columns(frame, "loss")
-    assert numeric == [] and categorical == ["optimizer"]  # warmup is constant; steps is D / batch_size
+    assert numeric == []  # warmup is constant; steps is D / batch_size
+    assert categorical == ["optimizer"]
 
 
 def test_steplaw_optimum_matches_the_published_formula():

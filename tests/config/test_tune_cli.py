@@ -35,7 +35,8 @@ def test_tune_table_and_plot(invoke, runs_csv, tmp_path):
     pytest.importorskip("matplotlib")
     png = tmp_path / "landscape.png"
     out, _ = invoke(["tune", runs_csv, "--n", "8e8", "--d", "1.6e10", "--plot", png])
-    assert "predicted optimum" in out and "Step Law formula" in out and "landscape" in out
+    for text in ("predicted optimum", "Step Law formula", "landscape"):
+        assert text in out
     assert png.stat().st_size > 1000
 
 
@@ -65,3 +66,22 @@ def test_tune_needs_lr_or_batch(invoke, tmp_path):
 
 def test_parse_settings():
     assert parse_settings(["warmup=1000", "optimizer=adamw"]) == {"warmup": 1000.0, "optimizer": "adamw"}
+
+
+def test_recommend_with_shrinkage_moves_toward_the_prior(fitted_trees):
+    from scalingkit.config import Shrinkage, recommend
+
+    plain = recommend(fitted_trees, 1.6e9, 3.2e10)
+    half = recommend(fitted_trees, 1.6e9, 3.2e10, shrinkage=Shrinkage(lr=0.5, batch_size=0.5))
+    assert (plain.lr, plain.batch_size) == (plain.model_lr, plain.model_batch_size)
+    assert (half.model_lr, half.model_batch_size) == (plain.lr, plain.batch_size)
+    assert half.lr == pytest.approx(np.sqrt(plain.lr * half.steplaw_lr))
+    assert half.batch_size == pytest.approx(np.sqrt(plain.batch_size * half.steplaw_batch_size))
+    assert half.to_dict()["weights"] == [0.5, 0.5]
+
+
+def test_tune_shrink_needs_enough_cells(invoke, tmp_path):
+    path = tmp_path / "two_cells.csv"
+    runs = make_runs([1e8, 2e8])
+    runs[runs["D"] == 10 * runs["N"]].to_csv(path, index=False)
+    invoke(["tune", path, "--n", "1e9", "--d", "2e10", "--shrink"], code=2, stderr_contains="needs at least 3")

@@ -112,7 +112,8 @@ def curve(
     if run not in known:
         from ..exceptions import UnknownNameError
 
-        raise UnknownNameError("curve", run, sorted(known)[:20])
+        kind = "curve"
+        raise UnknownNameError(kind, run, sorted(known)[:20])
     frame = table.frame
     mine = (ids == run).to_numpy()
     model = CurvePredictor(method=method, curve_cols=cols).fit(table.with_frame(frame[~mine]))

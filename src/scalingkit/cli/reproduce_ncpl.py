@@ -11,7 +11,7 @@ from ._options import FORMAT, check_format, emit_json
 
 
 def ncpl(
-    out: Path = typer.Option(..., "--out", "-o", help="Folder for results.csv and regret.csv."),
+    out: Path = typer.Option(..., "--out", "-o", help="Folder for results.csv, regret.csv and shrinkage.csv."),
     neural: bool = typer.Option(None, "--neural/--no-neural",
                                 help="Include the neural regressor (default: when torch is installed)."),
     datasets: str = typer.Option(None, "--datasets",
@@ -24,7 +24,9 @@ def ncpl(
     Step Law dense with NCPL's run-level split (the runs whose names match the public CSV) and
     the Marin AdamW sweep (130M/300M train, 520M/1.2B out-of-distribution; in-distribution by
     5-fold cross-validation). Writes OUT/results.csv (dataset, split, method, n, mae, spearman)
-    and OUT/regret.csv (learning-rate/batch regret on Step Law's held-out cells).
+    OUT/regret.csv (learning-rate/batch regret on Step Law's held-out cells; each model's
+    recommendation shrunk toward the Step Law formula by leave-one-cell-out weights, which
+    OUT/shrinkage.csv records).
 
     Example:
 
@@ -44,8 +46,10 @@ def ncpl(
     wall = time.perf_counter() - t0
     if fmt == "json":
         emit_json({"results": results.to_dict(orient="records"), "wall_seconds": round(wall, 1),
-                   "files": [str(out / "results.csv"), str(out / "regret.csv")]})
+                   "files": [str(out / name) for name in ("results.csv", "regret.csv", "shrinkage.csv")
+                             if (out / name).is_file()]})
         return 0
     typer.echo(results.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
-    typer.echo(f"done in {wall:.1f} s; wrote {out / 'results.csv'} and {out / 'regret.csv'}")
+    written = [str(out / name) for name in ("results.csv", "regret.csv", "shrinkage.csv") if (out / name).is_file()]
+    typer.echo(f"done in {wall:.1f} s; wrote {', '.join(written)}")
     return 0

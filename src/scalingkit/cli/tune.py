@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from .. import config as _config  # noqa: F401 - registers the "config" methods for `scalingkit backtest`
 from ._options import D_COL, FORMAT, N_COL, TARGET, check_format, emit_json, load_source
 
 
@@ -31,6 +32,10 @@ def tune(
     backend: str = typer.Option("trees", "--backend", "-b", help="trees, neural (torch extra) or ensemble."),
     settings: list[str] = typer.Option(None, "--set", help="Other configuration value NAME=VALUE (repeatable)."),
     plot: Path = typer.Option(None, "--plot", help="Write a contour plot of the landscape (plot extra)."),
+    shrink: bool = typer.Option(False, "--shrink/--no-shrink",
+                                help="Shrink the recommendation toward the Step Law formula, weighted by how well "
+                                     "each finds the optima of the runs' own (N, D) cells (leave-one-cell-out; "
+                                     "refits the model once per cell)."),
     target: str = TARGET,
     n_col: str = N_COL,
     d_col: str = D_COL,
@@ -47,8 +52,10 @@ def tune(
       scalingkit tune steplaw_dense --n 1e9 --d 2e10
 
       scalingkit tune runs.csv --n 3e8 --d 6e9 --set warmup=1000 --plot landscape.png --format json
+
+      scalingkit tune steplaw_dense --n 1e9 --d 2e10 --shrink
     """
-    from ..config import ConfigRegressor, plot_landscape, recommend
+    from ..config import ConfigRegressor, calibrate_shrinkage, plot_landscape, recommend
 
     check_format(fmt)
     if backend not in ("trees", "neural", "ensemble"):
@@ -67,7 +74,8 @@ def tune(
         msg = f"unknown setting(s) {unknown}; the runs have columns {list(table.columns)}"
         raise ValueError(msg)
     model = ConfigRegressor(backend=backend).fit(table)
-    result = recommend(model, n, d, settings=values)
+    shrinkage = calibrate_shrinkage(model, table) if shrink else None
+    result = recommend(model, n, d, settings=values, shrinkage=shrinkage)
     if plot is not None:
         plot_landscape(result, plot)
     if fmt == "json":
@@ -83,11 +91,15 @@ def _print(result, source, n_rows, backend, plot) -> None:
 
     typer.echo(f"source: {source} ({n_rows} runs), ConfigRegressor(backend='{backend}')")
     typer.echo(f"planned run: N = {result.N:.4g}, D = {result.D:.4g} tokens")
-    rows = pd.DataFrame([
-        {"choice": "predicted optimum", "lr": result.lr, "batch_size": result.batch_size, "loss": result.loss},
-        {"choice": "Step Law formula", "lr": result.steplaw_lr, "batch_size": result.steplaw_batch_size,
-         "loss": result.steplaw_loss},
-    ])
+    choices = [{"choice": "predicted optimum", "lr": result.model_lr, "batch_size": result.model_batch_size,
+                "loss": result.model_loss}]
+    if result.weights != (1.0, 1.0):
+        w_lr, w_bs = result.weights
+        choices.append({"choice": f"recommended (shrunk, w={w_lr:.2f}/{w_bs:.2f})", "lr": result.lr,
+                        "batch_size": result.batch_size, "loss": result.loss})
+    choices.append({"choice": "Step Law formula", "lr": result.steplaw_lr, "batch_size": result.steplaw_batch_size,
+                    "loss": result.steplaw_loss})
+    rows = pd.DataFrame(choices)
     with pd.option_context("display.float_format", "{:.5g}".format, "display.width", 200):
         typer.echo(rows.to_string(index=False))
         table = result.pivot()

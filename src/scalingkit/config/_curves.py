@@ -311,7 +311,7 @@ def evaluate_curves(table, *, prefix=0.3, methods=_METHODS, folds=8, curve_cols=
     ids = curve_ids(frame, curve_cols).to_numpy()
     steps = probe._steps(frame)
     names = pd.unique(ids)
-    fold_of = dict(zip(names, np.random.default_rng(seed).permutation(names.size) % folds))
+    fold_of = dict(zip(names, np.random.default_rng(seed).permutation(names.size) % folds, strict=True))
     rows = []
     for k in range(folds):
         held = np.array([fold_of[c] == k for c in ids])

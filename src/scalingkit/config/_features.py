@@ -6,7 +6,9 @@ numeric matrix whose scale-carrying part is small and explicit:
 
 - ``u``, ``v``: log distance of the learning rate and batch size from the landscape law's
   optimum at that (N, D) (see `Landscape`); scale-free by construction;
-- ``log_DN``: log tokens per parameter; ``log_N``, ``log_D``: the only raw scale inputs;
+- ``log_DN``: log tokens per parameter; ``log_N``, ``log_D``: the only raw scale inputs, each
+  used only when the training runs have 3+ distinct values of it (with two model sizes,
+  ``log_N`` would be a size indicator whose extrapolation nothing in the data can check);
 - every other numeric column in log space when it is positive and spans a factor above 2
   (``log(1 - x)`` for momentum-like ``beta`` columns), plus the ratios that are scale-free
   (warmup as a fraction of the steps, AdamW's timescale ``1 / (lr wd steps)``);
@@ -177,19 +179,30 @@ class ConfigFeatures:
     ----------
     numeric, categorical : list of str
         Configuration columns (from `select_columns`).
-    use_raw_scale : bool, default=True
-        Include ``log_N`` and ``log_D`` (which tree models clamp at the training range).
+    use_raw_scale : bool or "auto", default="auto"
+        Include ``log_N`` and ``log_D`` (which tree models clamp at the training range);
+        "auto" includes each when the fitting runs have at least 3 distinct values of it.
+
+    Attributes
+    ----------
+    raw_ : tuple of str
+        The raw scale inputs used (``"log_N"``, ``"log_D"``).
     """
 
     numeric: list
     categorical: list
-    use_raw_scale: bool = True
+    use_raw_scale: bool | str = "auto"
+    raw_: tuple = ()
     rules_: dict = field(default_factory=dict)
     shape_: dict = field(default_factory=dict)
     levels_: dict = field(default_factory=dict)
     ratios_: dict = field(default_factory=dict)
 
     def fit(self, frame: pd.DataFrame) -> ConfigFeatures:
+        if self.use_raw_scale == "auto":
+            self.raw_ = tuple(f"log_{c}" for c in ("N", "D") if frame[c].nunique() >= 3)
+        else:
+            self.raw_ = ("log_N", "log_D") if self.use_raw_scale else ()
         self.shape_ = {k: c for k, pat in _SHAPE.items() if (c := _find(frame, pat)) in self.numeric}
         if "width" not in self.shape_ or len(self.shape_) < 2:
             self.shape_ = {}
@@ -225,8 +238,10 @@ class ConfigFeatures:
         if landscape.use_bs:
             out["v"] = v
         out["log_DN"] = np.log(D / N)
-        if self.use_raw_scale:
-            out["log_N"], out["log_D"] = np.log(N), np.log(D)
+        if "log_N" in self.raw_:
+            out["log_N"] = np.log(N)
+        if "log_D" in self.raw_:
+            out["log_D"] = np.log(D)
         shape_cols = set(self.shape_.values())
         if self.shape_:
             size = {k: frame[c].to_numpy(float) if c in frame.columns else np.full(len(frame), np.nan)

@@ -199,7 +199,7 @@ def fit_landscape(N, D, y, *, lr=None, batch_size=None, base_params, priors=None
     idx = np.array([names.index(n) for n in prior_names], dtype=int)
 
     def unpack(theta):
-        return {**p_init, **dict(zip(names, theta))}
+        return {**p_init, **dict(zip(names, theta, strict=True))}
 
     def residuals(theta):
         law = Landscape(params=unpack(theta), n0=n0, d0=d0, use_lr=use_lr, use_bs=use_bs)

@@ -232,25 +232,48 @@ def _torch_available() -> bool:
 
 
 def _steplaw(out, methods, rows, log, keys_path):
-    """Step Law dense with NCPL's split: ID and OOD scores, and the regret on held-out cells."""
+    """Step Law dense with NCPL's split: ID and OOD scores, and the regret on held-out cells.
+
+    Each configuration model's recommendation is shrunk toward the Step Law formula with
+    weights calibrated by leave-one-cell-out on the training cells (`calibrate_shrinkage`);
+    ``shrinkage.csv`` records them, and ``regret.csv`` also holds the unshrunk picks. The
+    ensemble's calibration reuses its members' refits: its predictions are exactly their mean.
+    """
+    from ._shrinkage import calibrate_shrinkage
     from ._tune import hyperparameter_regret
 
     steplaw = load_ncpl_steplaw(keys=keys_path)
     split = steplaw.frame["ncpl_split"].to_numpy()
-    fitted = {}
+    train = steplaw.subset(split == "train")
+    fitted, shrink = {}, {}
     for method, make in methods.items():
         t0 = time.perf_counter()
-        fitted[method] = model = make().fit(steplaw.subset(split == "train"))
+        fitted[method] = model = make().fit(train)
         pred = model.predict(steplaw)
         for label in ("id", "ood"):
             m = split == label
             rows.append({"dataset": "steplaw_dense", "split": label, "method": method,
                          **_metrics(steplaw.y[m], pred[m])})
-        log(f"{'steplaw_dense':<24} {method:<14} fitted on {int((split == 'train').sum())} runs "
-            f"in {time.perf_counter() - t0:.1f}s")
-    regret = hyperparameter_regret({k: v for k, v in fitted.items() if k != "chinchilla"},
-                                   steplaw.subset(split == "train"))
+        log(f"{'steplaw_dense':<24} {method:<14} fitted on {len(train)} runs in {time.perf_counter() - t0:.1f}s")
+        if method.startswith("config"):
+            t0 = time.perf_counter()
+            shrink[method] = calibrate_shrinkage(model, train, predictions=_mean_predictions(method, shrink))
+            log(f"{'steplaw_dense':<24} {method:<14} shrinkage (w_lr, w_bs) = ({shrink[method].lr:.2f}, "
+                f"{shrink[method].batch_size:.2f}) by leave-one-cell-out in {time.perf_counter() - t0:.1f}s")
+    regret = hyperparameter_regret({k: v for k, v in fitted.items() if k != "chinchilla"}, train, shrinkage=shrink)
     regret.to_csv(out / "regret.csv", index=False)
+    pd.DataFrame([{"method": k, "w_lr": v.lr, "w_bs": v.batch_size, "rms_model_lr": v.rms_model[0],
+                   "rms_model_bs": v.rms_model[1], "rms_prior_lr": v.rms_prior[0], "rms_prior_bs": v.rms_prior[1],
+                   "n_cells": len(v.cells)} for k, v in shrink.items()]).to_csv(out / "shrinkage.csv", index=False)
+
+
+def _mean_predictions(method, shrink):
+    """The ensemble's leave-one-cell-out predictions: the mean of its members' (same seed, same leaf)."""
+    members = ("config_trees", "config_neural")
+    if method != "config_ensemble" or not all(m in shrink for m in members):
+        return None
+    first, second = (shrink[m].predictions for m in members)
+    return {key: (first[key] + second[key]) / 2 for key in first}
 
 
 class _ConvergedOnly:

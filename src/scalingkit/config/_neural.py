@@ -37,7 +37,7 @@ def _build(torch, n_num, cat_sizes, hidden, layers, arch):
             else:
                 dims = [n_tok * hidden] + [2 * hidden] * layers
                 mods = []
-                for a, b in zip(dims[:-1], dims[1:]):
+                for a, b in zip(dims[:-1], dims[1:], strict=True):
                     mods += [nn.Linear(a, b), nn.GELU()]
                 self.body = nn.Sequential(*mods)
                 self.head = nn.Linear(dims[-1], 1)

@@ -91,8 +91,11 @@ class ConfigRegressor(BasePredictor):
     residual sees the landscape in normalised coordinates (``u = 0`` is the optimum at every
     scale), so the shape it learns transfers to larger N and D; its only raw scale inputs are
     ``log N`` and ``log D``, which trees (and the neural model, which clips its inputs to the
-    training range) hold constant beyond the training range. A diverged-run classifier (logistic
-    regression on the scale-free features only) predicts divergence at new scales the same way.
+    training range) hold constant beyond the training range, and each is used only when the
+    training runs have 3+ distinct values of it (two model sizes make ``log N`` a size
+    indicator whose extrapolation nothing can check). A diverged-run classifier (logistic
+    regression on the scale-free features only, its L1 or L2 penalty and strength chosen by
+    leave-cells-out log-loss) predicts divergence at new scales the same way.
 
     Parameters
     ----------
@@ -141,6 +144,8 @@ class ConfigRegressor(BasePredictor):
         Training runs flagged as diverged.
     classifier_ : object or None
         Divergence classifier (fitted when 3+ runs diverged).
+    classifier_choice_, classifier_scores_ : tuple, dict
+        Its chosen ``(penalty, C)`` and the cross-validated log-loss of every candidate.
 
     Examples
     --------
@@ -298,13 +303,10 @@ class ConfigRegressor(BasePredictor):
         self.diverged_level_ = float(np.median(y[self.diverged_])) if n_div else float("nan")
         if n_div < 3 or (~self.diverged_).sum() < 3:
             return
-        linear = optional_module_for("ml", "sklearn.linear_model")
-        from sklearn.pipeline import make_pipeline
-        from sklearn.preprocessing import StandardScaler
+        from ._divergence import fit_divergence_classifier
 
-        X = self._classifier_matrix(frame)
-        self.classifier_ = make_pipeline(StandardScaler(), linear.LogisticRegression(C=1.0, max_iter=2000))
-        self.classifier_.fit(X, self.diverged_)
+        self.classifier_, self.classifier_choice_, self.classifier_scores_ = fit_divergence_classifier(
+            self._classifier_matrix(frame), self.diverged_, _cells(frame))
 
     def _classifier_matrix(self, frame):
         X = self.features_.transform(frame, self._coords())

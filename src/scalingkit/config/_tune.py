@@ -29,8 +29,13 @@ class TuneResult:
     config : dict
         The other configuration values used (from ``settings`` or the nearest training run).
     at_edge : tuple of str
-        ``"lr"`` and/or ``"batch_size"`` when the optimum lies on the edge of the grid, i.e.
-        of the range the training runs explored: the true optimum may lie beyond it.
+        ``"lr"`` and/or ``"batch_size"`` when the model's optimum lies on the edge of the grid,
+        i.e. of the range the training runs explored: the true optimum may lie beyond it.
+    model_lr, model_batch_size, model_loss : float
+        The model's own optimum on the grid. Equal to ``lr``, ``batch_size`` and ``loss``
+        unless a `Shrinkage` moved the recommendation toward the prior formula.
+    weights : tuple of float
+        The shrinkage weights ``(w_lr, w_batch)`` of the model's optimum (1: not shrunk).
     """
 
     N: float
@@ -44,10 +49,16 @@ class TuneResult:
     landscape: pd.DataFrame
     config: dict
     at_edge: tuple = ()
+    model_lr: float = float("nan")
+    model_batch_size: float = float("nan")
+    model_loss: float = float("nan")
+    weights: tuple = (1.0, 1.0)
 
     def to_dict(self) -> dict:
         out = {k: getattr(self, k) for k in ("N", "D", "lr", "batch_size", "loss", "steplaw_lr",
-                                               "steplaw_batch_size", "steplaw_loss")}
+                                               "steplaw_batch_size", "steplaw_loss", "model_lr",
+                                               "model_batch_size", "model_loss")}
+        out["weights"] = list(self.weights)
         out["at_edge"] = list(self.at_edge)
         out["config"] = {k: (v.item() if isinstance(v, np.generic) else v) for k, v in self.config.items()}
         out["landscape"] = self.landscape.to_dict(orient="records")
@@ -100,12 +111,14 @@ def _grid(model, N, D, n_lr, n_bs):
     return LR.ravel(), BS.ravel()
 
 
-def recommend(model, N, D, *, settings=None, n_lr=41, n_bs=25) -> TuneResult:
+def recommend(model, N, D, *, settings=None, n_lr=41, n_bs=25, shrinkage=None) -> TuneResult:
     """Predicted-optimal learning rate and batch size for a run of N parameters and D tokens.
 
     The fitted model scores a grid of (lr, batch) around its optimum at (N, D), spanning the
     normalised range of the training runs; other configuration values come from ``settings``
-    or from the best training run of the nearest size.
+    or from the best training run of the nearest size. With a ``shrinkage`` (from
+    `calibrate_shrinkage`), the recommendation is the log-space weighted mean of the model's
+    optimum and the prior formula's.
 
     Parameters
     ----------
@@ -117,6 +130,8 @@ def recommend(model, N, D, *, settings=None, n_lr=41, n_bs=25) -> TuneResult:
         Other configuration values, e.g. ``{"warmup": 1000}``.
     n_lr, n_bs : int, default=41, 25
         Grid points.
+    shrinkage : Shrinkage or None, default=None
+        Weights toward a prior formula; None recommends the model's own optimum.
 
     Returns
     -------
@@ -146,18 +161,28 @@ def recommend(model, N, D, *, settings=None, n_lr=41, n_bs=25) -> TuneResult:
     config = {k: v for k, v in row.items() if k not in ("N", "D", "lr", "batch_size")}
     edge = tuple(c for c in ("lr", "batch_size") if landscape[c].nunique() > 1
                  and landscape[c].iloc[best] in (landscape[c].min(), landscape[c].max()))
-    return TuneResult(N=float(N), D=float(D), lr=float(landscape["lr"].iloc[best]),
-                      batch_size=float(landscape["batch_size"].iloc[best]), loss=float(loss[best]),
+    m_lr, m_bs, m_loss = (float(landscape[c].iloc[best]) for c in ("lr", "batch_size", "loss"))
+    rec_lr, rec_bs, rec_loss, weights = m_lr, m_bs, m_loss, (1.0, 1.0)
+    if shrinkage is not None:
+        rec_lr, rec_bs = (float(x) for x in shrinkage.combine(N, D, m_lr, m_bs))
+        rec = pd.DataFrame([{**row, **({"lr": rec_lr} if "lr" in row else {}),
+                             **({"batch_size": rec_bs} if "batch_size" in row else {})}])
+        rec_loss, weights = float(model.predict(rec)[0]), (shrinkage.lr, shrinkage.batch_size)
+    return TuneResult(N=float(N), D=float(D), lr=rec_lr, batch_size=rec_bs, loss=rec_loss,
                       steplaw_lr=sl_lr, steplaw_batch_size=sl_bs, steplaw_loss=float(model.predict(sl)[0]),
-                      landscape=landscape, config=config, at_edge=edge)
+                      landscape=landscape, config=config, at_edge=edge, model_lr=m_lr, model_batch_size=m_bs,
+                      model_loss=m_loss, weights=weights)
 
 
-def hyperparameter_regret(models, train, grid=None) -> pd.DataFrame:
+def hyperparameter_regret(models, train, grid=None, *, shrinkage=None) -> pd.DataFrame:
     """Regret of each model's choice of (lr, batch) on the (N, D) cells absent from ``train``.
 
     In each held-out cell of ``grid`` (default: the full Step Law dense grid), a model picks the
     run it predicts lowest; the Step Law formula picks the run nearest its optimum in log lr and
-    log batch. Regret = loss of the pick - best loss in the cell.
+    log batch. A model with a `Shrinkage` moves its pick toward the prior formula's optimum
+    (`Shrinkage.combine`) and, like the formula, takes the run nearest the result; its
+    unshrunk pick is reported too, as ``<name>_model_only``. Regret = loss of the pick - best
+    loss in the cell.
 
     Parameters
     ----------
@@ -166,6 +191,8 @@ def hyperparameter_regret(models, train, grid=None) -> pd.DataFrame:
         The training runs (their cells are skipped).
     grid : RunsTable or None, default=None
         All runs of the grid; None loads ``load_steplaw_dense()``.
+    shrinkage : dict of str to Shrinkage or None, default=None
+        Shrinkage of some of the models, by name.
 
     Returns
     -------
@@ -179,7 +206,7 @@ def hyperparameter_regret(models, train, grid=None) -> pd.DataFrame:
         grid = load_steplaw_dense(target=train.target)
     frame = grid.frame
     y = grid.y
-    seen = set(zip(train.frame["N"].round(), train.frame["D"].round()))
+    seen = set(zip(train.frame["N"].round(), train.frame["D"].round(), strict=True))
     rows = []
     for (n, d), cell in frame.groupby(["N", "D"]):
         if (round(n), round(d)) in seen:
@@ -188,10 +215,15 @@ def hyperparameter_regret(models, train, grid=None) -> pd.DataFrame:
         best = float(y[idx].min())
         picks = {}
         for name, model in models.items():
-            picks[name] = idx[int(np.argmin(model.predict(grid.subset(idx))))]
-        lr_opt, bs_opt = steplaw_optimum(n, d)
-        dist = np.hypot(np.log(cell["lr"] / lr_opt), np.log(cell["batch_size"] / bs_opt)).to_numpy()
-        picks["steplaw_formula"] = idx[int(np.argmin(dist))]
+            pick = idx[int(np.argmin(model.predict(grid.subset(idx))))]
+            shrink = (shrinkage or {}).get(name)
+            if shrink is None:
+                picks[name] = pick
+                continue
+            lr, bs = shrink.combine(n, d, frame.at[pick, "lr"], frame.at[pick, "batch_size"])
+            picks[name] = _nearest(cell, lr, bs)
+            picks[f"{name}_model_only"] = pick
+        picks["steplaw_formula"] = _nearest(cell, *steplaw_optimum(n, d))
         for name, i in picks.items():
             rows.append({"N": n, "D": d, "method": name, "lr": frame.at[i, "lr"],
                          "batch_size": frame.at[i, "batch_size"], "loss": float(y[i]), "best_loss": best,
@@ -199,6 +231,12 @@ def hyperparameter_regret(models, train, grid=None) -> pd.DataFrame:
     out = pd.DataFrame(rows)
     means = out.groupby("method", sort=False)["regret"].mean().reset_index().assign(N=np.nan, D=np.nan)
     return pd.concat([out, means], ignore_index=True)
+
+
+def _nearest(cell, lr, bs):
+    """Index of the run of ``cell`` nearest (lr, bs) in log learning rate and log batch."""
+    dist = np.hypot(np.log(cell["lr"] / lr), np.log(cell["batch_size"] / bs)).to_numpy()
+    return cell.index.to_numpy()[int(np.argmin(dist))]
 
 
 def plot_landscape(result: TuneResult, path=None):
