@@ -98,3 +98,14 @@ def test_clone_works_for_sklearn_estimators_and_refuses_others():
     assert clone(rf).get_params() == rf.get_params()
     with pytest.raises(TypeError, match="has no get_params"):
         clone(object())
+
+
+def test_config_regressors_are_found_without_importing_their_subpackage():
+    import subprocess
+    import sys
+
+    code = ("import sys; from scalingkit.estimators import get_predictor, list_predictors; "
+            "assert 'scalingkit.config' not in sys.modules; "
+            "print(type(get_predictor('config')).__name__, 'config_neural' in list_predictors())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["ConfigRegressor", "True"]

@@ -16,6 +16,22 @@ __all__ = ["clone", "describe_predictor", "get_predictor", "list_predictors", "r
 # name -> (factory, description)
 _PREDICTORS: dict[str, tuple[Callable[[], object], str]] = {}
 
+# Subpackages whose import registers further methods (the config regressors); imported on the
+# first lookup so that `get_predictor("config")` works without importing them by hand.
+_PLUGIN_MODULES = ("scalingkit.config",)
+_plugins_loaded = False
+
+
+def _load_plugins() -> None:
+    global _plugins_loaded
+    if _plugins_loaded:
+        return
+    _plugins_loaded = True
+    import importlib
+
+    for module in _PLUGIN_MODULES:
+        importlib.import_module(module)
+
 
 def register_predictor(name: str, factory: Callable[[], object], *, description: str = "",
                        overwrite: bool = False) -> Callable[[], object]:
@@ -79,6 +95,7 @@ def list_predictors() -> list[str]:
     -------
     list of str
     """
+    _load_plugins()
     return sorted(set(_PREDICTORS) | set(_law_names()))
 
 
@@ -90,6 +107,7 @@ def describe_predictor(name: str) -> str:
     UnknownNameError
         If ``name`` is neither a registered method nor a law.
     """
+    _load_plugins()
     if name in _PREDICTORS:
         factory, description = _PREDICTORS[name]
         return description or getattr(factory, "__name__", type(factory).__name__)
@@ -123,6 +141,8 @@ def get_predictor(name: str):
     >>> get_predictor("kaplan")
     LawPredictor(bounds=None, delta=0.001, fitter=None, fixed=None, law='kaplan', loss='huber', n_starts=None)
     """
+    if isinstance(name, str) and name not in _PREDICTORS:
+        _load_plugins()
     if isinstance(name, str) and name in _PREDICTORS:
         predictor = _PREDICTORS[name][0]()
         if not (hasattr(predictor, "fit") and hasattr(predictor, "predict")):
