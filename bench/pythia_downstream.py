@@ -17,6 +17,12 @@ Choices (documented because Pythia has no pretraining-loss column):
   chance, on the same checkpoints. Baseline: the same sigmoid on log(6 N D).
 - The column "stage-2 only" feeds the *actual* 6.9B/12B proxy into the fitted
   link, to separate the error of stage two from that of stage one.
+- Intervals (level 0.9): "delta" (parameter covariance through both stages: the
+  expected metric), "bootstrap" over runs, and "prediction" (one new run: the
+  delta method plus the residual scatter of both stages plus an extrapolation
+  term from a rolling-origin backtest inside the training runs: 410m predicted
+  from 70m-160m, 1.4b from 70m-410m; its error per unit of log-compute
+  extrapolation is scaled to each target's distance beyond 1.4b).
 
 Run:  SCALINGKIT_DATA=../shared/data python bench/pythia_downstream.py
 """
@@ -84,6 +90,8 @@ def evaluate(tasks=TASKS, level: float = 0.9, n_bootstrap: int = 0) -> pd.DataFr
         direct = DirectPredictor(link="sigmoid", metric_col=col, chance=chance).fit(table)
         blo, bhi = two.predict_interval(test, level) if n_bootstrap else (np.full(len(test), np.nan),) * 2
         pred, (lo, hi) = two.predict(test), two.set_params(interval="delta").predict_interval(test, level)
+        pi = two.set_params(interval="prediction").fit(table)
+        plo, phi = pi.predict_interval(test, level)
         base, oracle = direct.predict(test), two.predict_from_loss(test["log_ppl"].to_numpy())
         proxy = two.predict_loss(test)
         for i, r in test.iterrows():
@@ -93,6 +101,8 @@ def evaluate(tasks=TASKS, level: float = 0.9, n_bootstrap: int = 0) -> pd.DataFr
                 "two_stage": 100 * pred[i], "two_stage_err": 100 * abs(pred[i] - y),
                 "lo": 100 * lo[i], "hi": 100 * hi[i], "covered": bool(lo[i] <= y <= hi[i]),
                 "boot_lo": 100 * blo[i], "boot_hi": 100 * bhi[i], "boot_covered": bool(blo[i] <= y <= bhi[i]),
+                "pred_lo": 100 * plo[i], "pred_hi": 100 * phi[i], "pred_covered": bool(plo[i] <= y <= phi[i]),
+                "backtest_err": ", ".join(f"{100 * e:+.1f}" for e in pi.backtest_["error"]),
                 "direct": 100 * base[i], "direct_err": 100 * abs(base[i] - y),
                 "stage2_only_err": 100 * abs(oracle[i] - y),
                 "proxy_pred": proxy[i], "proxy_actual": r["log_ppl"],
@@ -106,10 +116,11 @@ def main(argv=None) -> None:
     parser.add_argument("--bootstrap", type=int, default=100, help="resamples of runs (0: delta method only)")
     args = parser.parse_args(argv)
     res = evaluate(level=args.level, n_bootstrap=args.bootstrap)
-    shown = res.assign(delta_int=[f"[{a:.1f}, {b:.1f}]" for a, b in zip(res["lo"], res["hi"])],
-                       boot_int=[f"[{a:.1f}, {b:.1f}]" for a, b in zip(res["boot_lo"], res["boot_hi"])])
-    cols = ["task", "size", "actual", "two_stage", "two_stage_err", "delta_int", "boot_int", "direct", "direct_err",
-            "stage2_only_err", "proxy_pred", "proxy_actual"]
+    shown = res.assign(delta_int=[f"[{a:.1f}, {b:.1f}]" for a, b in zip(res["lo"], res["hi"], strict=True)],
+                       boot_int=[f"[{a:.1f}, {b:.1f}]" for a, b in zip(res["boot_lo"], res["boot_hi"], strict=True)],
+                       pred_int=[f"[{a:.1f}, {b:.1f}]" for a, b in zip(res["pred_lo"], res["pred_hi"], strict=True)])
+    cols = ["task", "size", "actual", "two_stage", "two_stage_err", "delta_int", "boot_int", "pred_int", "direct",
+            "direct_err", "stage2_only_err", "proxy_pred", "proxy_actual", "backtest_err"]
     with pd.option_context("display.float_format", "{:.2f}".format, "display.width", 200):
         print("Pythia zero-shot accuracy (points), trained on 70m-1.4b checkpoints (step >= 13000), "
               "predicting the final checkpoint of 6.9b and 12b")
@@ -117,7 +128,9 @@ def main(argv=None) -> None:
     print(f"\nmean absolute error: two-stage {res['two_stage_err'].mean():.2f} points, "
           f"direct sigmoid {res['direct_err'].mean():.2f} points; "
           f"{args.level:.0%} interval covers {int(res['covered'].sum())}/{len(res)} (delta method), "
-          f"{int(res['boot_covered'].sum())}/{len(res)} (bootstrap over runs)")
+          f"{int(res['boot_covered'].sum())}/{len(res)} (bootstrap over runs), "
+          f"{int(res['pred_covered'].sum())}/{len(res)} (prediction interval; mean width "
+          f"{(res['pred_hi'] - res['pred_lo']).mean():.1f} points)")
 
 
 if __name__ == "__main__":

@@ -105,3 +105,47 @@ def test_compute_law_as_stage_one(runs):
     model = TwoStagePredictor(loss_law="power_compute", chance=0.25, metric_col="acc").fit(runs)
     assert model.loss_law_.columns == ("C",)
     assert np.all(np.isfinite(model.predict(POINTS)))
+
+
+def test_prediction_interval_adds_scatter_and_extrapolation(runs):
+    model = TwoStagePredictor(chance=0.25, metric_col="acc", loss_fitter=FAST, interval="prediction",
+                              n_backtest=3).fit(runs)
+    bt = model.backtest_
+    assert len(bt) == 3
+    assert (bt["distance"] > 0).all()
+    assert np.isfinite(bt["error"]).all()
+    ratio = (bt["error"] / bt["distance"]).to_numpy()
+    assert model.extrapolation_scale_ == pytest.approx(np.sqrt(np.mean(ratio**2)))
+    s1, s2 = model.scatter_
+    assert 0.002 < s2 < 0.01  # the synthetic accuracy noise is 0.005
+    lo, hi = model.predict_interval(POINTS, 0.9)
+    dlo, dhi = clone(model).set_params(interval="delta").fit(runs).predict_interval(POINTS, 0.9)
+    assert np.all(lo < dlo)
+    assert np.all(dhi < hi)
+    # inside the training compute only the scatter is added; beyond it, the extrapolation term grows with log C
+    C = 6 * POINTS["N"].to_numpy() * POINTS["D"].to_numpy()
+    distance = np.maximum(np.log(C / model.compute_max_), 0.0)
+    assert distance[0] > 0
+    assert distance[1] == 0
+    slope = model.link_.dx(model.link_params_, model.predict_loss(POINTS))
+    z = 1.6448536269514722
+    extra = s2**2 + slope**2 * s1**2 + (model.extrapolation_scale_ * distance) ** 2
+    np.testing.assert_allclose(((hi - lo) / (2 * z)) ** 2, ((dhi - dlo) / (2 * z)) ** 2 + extra, rtol=1e-6)
+    payload = model.to_dict()
+    assert payload["interval"] == "prediction"
+    assert len(payload["backtest"]) == 3
+
+
+def test_prediction_interval_covers_new_noisy_runs(make_runs, truth):
+    """A new run's accuracy (not its expectation) falls inside the 90% prediction interval."""
+    rng = np.random.default_rng(7)
+    expected = truth.acc(truth.loss(POINTS["N"], POINTS["D"]))
+    hits = np.zeros(2)
+    for seed in range(12):
+        model = TwoStagePredictor(chance=0.25, metric_col="acc", loss_fitter=FAST, interval="prediction",
+                                  n_backtest=2).fit(make_runs(seed=200 + seed))
+        lo, hi = model.predict_interval(POINTS, 0.9)
+        new_run = expected + 0.005 * rng.standard_normal(2)
+        hits += (lo <= new_run) & (new_run <= hi)
+    assert np.all(hits >= 10), hits
+

@@ -41,6 +41,17 @@ def test_top_split_transform_and_cv(invoke, models_csv, bench):
     assert payload["transform"] == "minmax:0.1:1" and "chosen" in payload
 
 
+def test_stacked_method(invoke, models_csv, models, bench):
+    args = ["observational", models_csv, "--target", "task", "--split", "cutoff:flops:3", "--method", "stack",
+            "--benchmarks", ",".join(bench)]
+    out, _ = invoke(args, stdout_contains="weighted average of")
+    assert "ranked by flops" in out
+    payload = json.loads(invoke([*args, "-f", "json"])[0])
+    assert payload["predictor"] == "StackedObservationalPredictor" and payload["rank_by"] == "flops"
+    assert sum(m["weight"] for m in payload["members"]) == pytest.approx(1.0)
+    assert payload["settings"]["rank_by"] == "flops"
+
+
 def test_without_split_fits_all(invoke, models_csv, bench):
     out, _ = invoke(["observational", models_csv, "--target", "task", "--benchmarks", ",".join(bench)])
     assert "n_test 0" in out and "train" in out
@@ -52,7 +63,7 @@ def test_without_split_fits_all(invoke, models_csv, bench):
     (["--target", "task", "--split", "cutoff:flopz:3"], "unknown column 'flopz'"),
     (["--target", "task", "--n-components", "9", "--benchmarks", "b1,b2,b3"], "exceeds pca_components"),
     (["--target", "task"], "no standard benchmark column"),
-    (["--target", "task", "--method", "bayes"], "--method must be 'paper' or 'cv'"),
+    (["--target", "task", "--method", "bayes"], "--method must be 'paper', 'cv' or 'stack'"),
     (["--target", "task", "--transform", "sqrt"], "unknown target transform"),
     (["--target", "task", "--benchmarks", "b1,zz"], "not in the table"),
 ])
@@ -82,7 +93,10 @@ def test_reproduce_writes_results(data_root, tmp_path):
     results = pd.read_csv(tmp_path / "out" / "results.csv")
     assert list(results["target"]) == list(reference.iloc[[16, 17, 18, 25]]["target"])
     assert {"ref_test_mse", "rel_diff_mse", "within_tolerance"} <= set(results.columns)
-    assert len(pd.read_csv(tmp_path / "out" / "ours.csv")) == 2  # the principal-component rows
+    ours = pd.read_csv(tmp_path / "out" / "ours.csv")
+    assert len(ours) == 2  # the principal-component rows
+    assert {"published_test_mse", "ours_test_mse", "ours_weights", "ratio_ours_to_published"} <= set(ours.columns)
+    assert payload["summary"]["comparison_rows"] == 2 and "mean_test_mse_ours" in payload["summary"]
     assert json.loads((tmp_path / "out" / "summary.json").read_text())["passed"]
 
 

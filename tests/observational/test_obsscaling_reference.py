@@ -48,11 +48,17 @@ def test_every_reference_row_within_3_percent(reference, frames, capsys):
         assert f"families: {row['families']};" in row["notes"]
 
 
-def test_cv_predictor_runs_beside_the_published_recipe(reference, frames):
+def test_stacked_predictor_runs_beside_the_published_recipe(reference, frames):
     rows = reference[reference["target"].str.startswith("ABench-OA")]
-    _, comparison = reproduce_reference(rows, ours=True, frames=frames)
-    assert len(comparison) == 4 and np.isfinite(comparison["cv_test_mse"]).all()
-    assert comparison["cv_n_components"].str.fullmatch(r"[1-5]").all()
+    results, comparison = reproduce_reference(rows, ours=True, frames=frames)
+    assert len(comparison) == 4
+    assert np.isfinite(comparison["ours_test_mse"]).all()
+    assert comparison["ours_weights"].str.fullmatch(r"K[1-5]:[01]\.\d\d( K[1-5]:[01]\.\d\d)*").all()
+    assert comparison["ours_test_mse"].nunique() == 1  # one predictor, whatever K the published row fixes
+    summary = summarize(results, comparison)
+    assert summary["comparison_rows"] == 4
+    assert summary["mean_test_mse_ours"] == comparison["ours_test_mse"].mean()
+    assert summary["gmean_ratio_ours_to_published"] > 0
 
 
 def test_pca_structure_of_the_default_models(data_root, frames):

@@ -24,7 +24,9 @@ def downstream(
     n: list[float] = typer.Option(None, "--n", help="Parameter count(s) N to predict at."),
     d: list[float] = typer.Option(None, "--d", help="Training tokens D (one per --n, or one for all)."),
     level: float = typer.Option(0.9, "--level", help="Level of the interval."),
-    interval: str = typer.Option("delta", "--interval", help="Interval method: delta or bootstrap."),
+    interval: str = typer.Option("delta", "--interval", help="Interval method: delta (expected metric), bootstrap "
+                                 "(over runs) or prediction (one new run: adds both stages' scatter and a "
+                                 "backtested extrapolation term)."),
     n_col: str = N_COL,
     d_col: str = D_COL,
     fmt: str = FORMAT,

@@ -18,7 +18,8 @@ def observational(
     benchmarks: str = typer.Option(None, "--benchmarks", help="Comma-separated benchmark columns "
                                    "(default: the standard ones present, e.g. MMLU, ARC-C, ... HumanEval)."),
     transform: str = typer.Option(None, "--transform", help="Target transform: log, logit or minmax:LOW:HIGH."),
-    method: str = typer.Option("paper", "--method", help="paper (fixed K, Ruan et al.) or cv (K and ridge by CV)."),
+    method: str = typer.Option("paper", "--method", help="paper (fixed K, Ruan et al.), cv (K and ridge picked by "
+                               "CV) or stack (laws with 1-5 PCs averaged, weights by extrapolation CV)."),
     link: str = typer.Option("sigmoid-parametric", "--link",
                              help="sigmoid-parametric (floor in [0, 0.2]), sigmoid, or linear (for logit targets)."),
     loss: str = typer.Option("ls", "--loss", help="ls or huber."),
@@ -37,27 +38,35 @@ def observational(
       scalingkit observational scores.csv --target word_unscrambling --split "cutoff:FLOPs (1E21):84"
 
       scalingkit observational agents.csv --target ABench-OA --split top:ABench-OA:0.1 --transform minmax:0:10
+
+      scalingkit observational scores.csv --target word_unscrambling --split "cutoff:FLOPs (1E21):84" --method stack
+
+    With --method stack the inner validation ranks the training models by the
+    split's column (the compute of a cutoff split, or the target).
     """
     from ..observational import (
         CVObservationalPredictor,
         ObservationalPredictor,
+        StackedObservationalPredictor,
         evaluate_split,
         parse_split,
         parse_transform,
     )
 
     check_format(fmt)
-    if method not in ("paper", "cv"):
-        msg = f"--method must be 'paper' or 'cv', got '{method}'"
+    if method not in ("paper", "cv", "stack"):
+        msg = f"--method must be 'paper', 'cv' or 'stack', got '{method}'"
         raise ValueError(msg)
     frame = _load(source)
     names = [b.strip() for b in benchmarks.split(",") if b.strip()] if benchmarks else None
     common = {"benchmarks": names, "loss": loss, "link": link}
+    chosen = parse_split(split) if split else _NoSplit()
     if method == "cv":
         predictor = CVObservationalPredictor(**common)
+    elif method == "stack":
+        predictor = StackedObservationalPredictor(rank_by=getattr(chosen, "column", None), **common)
     else:
         predictor = ObservationalPredictor(n_components=n_components, **common)
-    chosen = parse_split(split) if split else _NoSplit()
     result = evaluate_split(predictor, frame, target, chosen, transform=parse_transform(transform))
     payload = result.to_dict()
     labels = frame["Model"] if "Model" in frame.columns else frame.index.to_series().astype(str)
@@ -108,14 +117,24 @@ def _load(source: str):
     return pd.read_csv(path)
 
 
-def _print(payload: dict) -> None:
-    link = payload["link"]
-    coefs = " ".join(f"{c:+.4g}*{n}" for c, n in zip(link["coef"], payload["features"]))
-    typer.echo(f"target: {payload['target']} (transform: {payload['transform']}); split: {payload['split']}")
-    inner = f"{link['link']}({link['intercept']:+.4g} {coefs})"
+def _law(link: dict, features) -> str:
+    coefs = " ".join(f"{c:+.4g}*{n}" for c, n in zip(link["coef"], features, strict=False))
     if link["link"] == "sigmoid-parametric":
-        inner = f"(1 - {link['floor']:.4g}) * sigmoid({link['intercept']:+.4g} {coefs}) + {link['floor']:.4g}"
-    typer.echo(f"law: y = {inner}" if link["link"] != "linear" else f"law: y = {link['intercept']:+.4g} {coefs}")
+        return f"(1 - {link['floor']:.4g}) * sigmoid({link['intercept']:+.4g} {coefs}) + {link['floor']:.4g}"
+    if link["link"] == "linear":
+        return f"{link['intercept']:+.4g} {coefs}"
+    return f"{link['link']}({link['intercept']:+.4g} {coefs})"
+
+
+def _print(payload: dict) -> None:
+    typer.echo(f"target: {payload['target']} (transform: {payload['transform']}); split: {payload['split']}")
+    if "members" in payload:
+        typer.echo(f"law: weighted average of {len(payload['members'])} laws (weights by rolling-origin CV, "
+                   f"ranked by {payload['rank_by']}):")
+        for m in payload["members"]:
+            typer.echo(f"  {m['weight']:.3f} x [{_law(m['link'], payload['features'])}]")
+    else:
+        typer.echo(f"law: y = {_law(payload['link'], payload['features'])}")
     typer.echo(f"n_train {payload['n_train']}  n_test {payload['n_test']}  train MSE {payload['train_mse']:.4g}  "
                f"test MSE {payload['test_mse']:.4g}  test MAE {payload['test_mae']:.4g}")
     rows = [r for r in payload["predictions"] if r["set"] == "test"] or payload["predictions"]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
+import pandas as pd
 from scipy.special import ndtri
 
 from ..estimators import BasePredictor, check_is_fitted
-from ..exceptions import DataValidationError
+from ..exceptions import ConvergenceWarning, DataValidationError
 from ..fitting import LeastSquares, MultiStartLM, make_objective
 from ..laws import get_law
 from ._links import LINKS, make_link
@@ -16,8 +19,8 @@ from ._stages import (
     as_table,
     bootstrap_rows,
     check_level,
-    default_perfect,
     column,
+    default_perfect,
     finite_float,
     fit_quietly,
     group_ids,
@@ -84,12 +87,20 @@ class TwoStagePredictor(BasePredictor):
     group_col : str or None, default=None
         Column naming the run of each row (checkpoints of one run share it);
         None uses ``run_id`` when present, else every row is its own run.
-    interval : {"delta", "bootstrap"}, default="delta"
+    interval : {"delta", "bootstrap", "prediction"}, default="delta"
         `predict_interval` method: delta method through both stages
-        (parameter covariance of each fit), or percentile bootstrap over runs
-        (both stages refitted on each resample).
+        (parameter covariance of each fit: the expected metric), percentile
+        bootstrap over runs (both stages refitted on each resample), or
+        ``"prediction"``: an interval for one new run, adding to the delta
+        method the residual scatter of both stages and an extrapolation term
+        learnt by a rolling-origin backtest over the training runs (see
+        `predict_interval`).
     n_bootstrap : int, default=200
         Bootstrap resamples (``interval="bootstrap"`` only).
+    n_backtest : int, default=5
+        ``interval="prediction"`` only: the largest-compute runs backtested,
+        each predicted from all runs of smaller compute (folds that cannot
+        identify the laws are skipped).
     random_state : int or None, default=0
         Seed of the bootstrap.
 
@@ -107,6 +118,19 @@ class TwoStagePredictor(BasePredictor):
         Rows each stage was fitted on (after emergence filtering).
     bootstrap_params_ : list of (dict, dict)
         Parameters of each successful bootstrap refit (``interval="bootstrap"``).
+    scatter_ : tuple of float
+        Residual standard deviation of stage one (``loss_col`` units) and of
+        stage two (metric units), ``sqrt(SSR / (n - p))`` on their fitting rows.
+    backtest_ : DataFrame
+        ``interval="prediction"``: one row per backtest fold (``run``,
+        ``compute``, ``distance`` = log of its compute over the largest
+        fitted compute, ``error`` = predicted - actual metric of its final row).
+    extrapolation_scale_ : float
+        ``interval="prediction"``: ``sqrt(mean((error / distance)^2))`` over
+        the folds (0 when no fold could be fitted), the metric error per unit
+        of log-compute extrapolation.
+    compute_max_ : float
+        Largest training compute ``C`` (``6 N D`` unless a ``C`` column is given).
 
     References
     ----------
@@ -131,8 +155,9 @@ class TwoStagePredictor(BasePredictor):
         "loss_objective": _choice(("huber", "mse")),
         "stage1_rows": _choice(ROW_CHOICES),
         "stage2_rows": _choice(ROW_CHOICES),
-        "interval": _choice(("delta", "bootstrap")),
+        "interval": _choice(("delta", "bootstrap", "prediction")),
         "n_bootstrap": positive_int,
+        "n_backtest": positive_int,
         "chance": finite_float,
         "emergence_margin": finite_float,
     }
@@ -140,7 +165,7 @@ class TwoStagePredictor(BasePredictor):
     def __init__(self, *, loss_law="chinchilla", link="sigmoid", loss_col="loss", metric_col=None, chance=0.0,
                  higher_is_better=True, emergence_margin=0.05, perfect="auto", loss_objective="huber", delta=1e-3,
                  loss_fitter=None, link_fitter=None, stage1_rows="all", stage2_rows="all", group_col=None,
-                 interval="delta", n_bootstrap=200, random_state=0):
+                 interval="delta", n_bootstrap=200, n_backtest=5, random_state=0):
         self.loss_law = loss_law
         self.link = link
         self.loss_col = loss_col
@@ -158,6 +183,7 @@ class TwoStagePredictor(BasePredictor):
         self.group_col = group_col
         self.interval = interval
         self.n_bootstrap = n_bootstrap
+        self.n_backtest = n_backtest
         self.random_state = random_state
 
     # -- fitting --------------------------------------------------------------------------
@@ -211,7 +237,55 @@ class TwoStagePredictor(BasePredictor):
             self.bootstrap_params_ = []
             if self.interval == "bootstrap":
                 self.bootstrap_params_ = self._bootstrap(data, m1, m2, groups)
+            self.scatter_ = self._scatter(data, m1, m2)
+        compute = _compute(table)
+        fitted = compute[m1 | m2]
+        self.compute_max_ = float(np.max(fitted)) if np.isfinite(fitted).all() else float("nan")
+        if self.interval == "prediction":
+            if not np.isfinite(self.compute_max_):
+                msg = ("interval='prediction' measures extrapolation in training compute: give a 'C' column "
+                       "or N and D for every row")
+                raise DataValidationError(msg, column="C")
+            self.backtest_ = self._backtest(table, groups, m1, m2, compute, metric)
+            ratio = (self.backtest_["error"] / self.backtest_["distance"]).to_numpy(dtype=float)
+            self.extrapolation_scale_ = float(np.sqrt(np.mean(ratio**2))) if ratio.size else 0.0
         return self
+
+    def _scatter(self, data, m1, m2):
+        """Residual standard deviations of the two fits, ``sqrt(SSR / (n - p))``."""
+        X, x, metric = data
+        r1 = self.loss_law_(self.loss_params_, {k: v[m1] for k, v in X.items()}) - x[m1]
+        r2 = self.link_(self.link_params_, x[m2]) - metric[m2]
+        dof1 = max(int(m1.sum()) - len(self.loss_law_.param_names), 1)
+        dof2 = max(int(m2.sum()) - len(self.link_.law.param_names), 1)
+        return float(np.sqrt(np.sum(r1**2) / dof1)), float(np.sqrt(np.sum(r2**2) / dof2))
+
+    def _backtest(self, table, groups, m1, m2, compute, metric) -> pd.DataFrame:
+        """Rolling origin over runs: refit both stages on the runs of smaller compute and predict
+        each larger run's final checkpoint (the held-out split, mimicked inside the training runs)."""
+        run_c = np.full(groups.max() + 1, -np.inf)
+        np.maximum.at(run_c, groups, np.where(m1 | m2, compute, -np.inf))
+        D = table.D if "D" in table.columns else compute
+        params = {**self.get_params(), "interval": "delta"}
+        rows = []
+        for g in np.argsort(-run_c)[: int(self.n_backtest)]:
+            fit = (run_c[groups] < run_c[g]) & (m1 | m2)
+            mine = np.flatnonzero((groups == g) & np.isfinite(metric))
+            if not fit.any() or not mine.size or not np.isfinite(run_c[g]):
+                continue
+            final = mine[np.argmax(D[mine])]
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", ConvergenceWarning)
+                    warnings.simplefilter("ignore", RuntimeWarning)
+                    sub = type(self)(**params).fit(table.subset(fit), stage1_index=m1[fit], stage2_index=m2[fit])
+            except (DataValidationError, ValueError, np.linalg.LinAlgError):
+                continue  # too few runs below this one to identify the laws
+            pred = float(sub.predict(table.subset([final]))[0])
+            rows.append({"run": int(g), "compute": float(compute[final]),
+                         "distance": float(np.log(compute[final] / sub.compute_max_)),
+                         "error": pred - float(metric[final])})
+        return pd.DataFrame(rows, columns=["run", "compute", "distance", "error"])
 
     def _fitters(self):
         return self.loss_fitter or MultiStartLM(), link_fitter_for(self.link_.law, self.link_fitter)
@@ -277,6 +351,13 @@ class TwoStagePredictor(BasePredictor):
             where each variance comes from its fit's parameter covariance
             (an interval on the expected metric, not on one noisy run).
             ``interval="bootstrap"``: percentiles of the refitted chains.
+            ``interval="prediction"``: the delta-method variance plus the
+            residual scatter of stage two, the scatter of stage one carried
+            through the link (``(dlink/dx)^2 s1^2``) and the extrapolation
+            term ``(extrapolation_scale_ * d)^2``, where ``d = log(C /
+            compute_max_)`` (0 inside the training range): an interval for
+            one new run, growing with the extrapolation distance at the rate
+            the training runs' own backtest showed.
 
         Raises
         ------
@@ -299,7 +380,13 @@ class TwoStagePredictor(BasePredictor):
         raw = np.asarray(self.link_.law(self.link_params_, {"x": xhat}), dtype=float)
         slope = (self.link_.dx(self.link_params_, xhat) if self.link_.name != "linear"
                  else np.full_like(xhat, self.link_params_["w1"]))
-        half = ndtri(0.5 + level / 2) * np.sqrt(var2 + slope**2 * var1)
+        var = var2 + slope**2 * var1
+        if self.interval == "prediction":
+            s1, s2 = self.scatter_
+            C = as_inputs(table).inputs(["C"])["C"] if "C" not in X else X["C"]
+            distance = np.maximum(np.log(np.asarray(C, dtype=float) / self.compute_max_), 0.0)
+            var = var + s2**2 + slope**2 * s1**2 + (self.extrapolation_scale_ * distance) ** 2
+        half = ndtri(0.5 + level / 2) * np.sqrt(var)
         lo, hi = raw - half, raw + half
         if self.link_.name == "linear":
             clip = np.maximum if self.link_.higher_is_better else np.minimum
@@ -314,7 +401,18 @@ class TwoStagePredictor(BasePredictor):
             "chance": self.link_.chance, "stage1": self.stage1_result_.to_dict(),
             "stage2": self.stage2_result_.to_dict(), "n_stage1": self.n_stage1_, "n_stage2": self.n_stage2_,
             "interval": self.interval, "n_bootstrap_ok": len(self.bootstrap_params_),
+            "scatter": list(self.scatter_),
+            **({"extrapolation_scale": self.extrapolation_scale_, "backtest": self.backtest_.to_dict("records")}
+               if self.interval == "prediction" else {}),
         }
+
+
+def _compute(table) -> np.ndarray:
+    """Training compute of each row: the ``C`` column, else ``6 N D`` (NaN when neither is known)."""
+    try:
+        return np.asarray(table.inputs(["C"])["C"], dtype=float)
+    except DataValidationError:
+        return np.full(len(table), np.nan)
 
 
 def _check_rows(mask, law, what, link):

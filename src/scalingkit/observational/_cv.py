@@ -48,8 +48,11 @@ class CVObservationalPredictor(BasePredictor):
     (other BIG-Bench, post-training, leaderboard-v2 and agent metrics), where
     it lowered the mean held-out MSE from 0.028 to 0.013; on the 37
     principal-component rows of the reference table it ties the published
-    recipe (mean 7.02e-3 vs 7.03e-3), much better where a minor capability
+    recipe (mean 7.1e-3 vs 7.03e-3), much better where a minor capability
     matters (arithmetic, PC-4/5 carry the code models) and worse elsewhere.
+    Picking one ``K`` from a dozen validation models is noisy:
+    `StackedObservationalPredictor` averages the laws instead and does better
+    (``bench/observational.py``).
 
     Input type: a models x benchmarks DataFrame, as for `ObservationalPredictor`.
 

@@ -57,7 +57,10 @@ class HeldOutResult:
                "train_mse": self.train_mse, "test_mse": self.test_mse, "test_mae": self.test_mae,
                "predictor": type(model).__name__, "settings": settings,
                "features": list(inner.feature_names_), "link": inner.link_.to_dict()}
-        if hasattr(model, "n_components_"):
+        if hasattr(model, "members_"):  # a stacked average of laws
+            out["members"] = [{"n_components": k, "weight": w, "link": link.to_dict()} for k, w, link in model.members_]
+            out["rank_by"] = model.rank_by_
+        elif hasattr(model, "n_components_"):
             out["chosen"] = {"n_components": model.n_components_, "alpha": model.alpha_}
         out["predictions"] = [{"index": idx, "set": s, "y": float(y), "prediction": float(p)}
                               for idx, s, y, p in zip(self.predictions.index, self.predictions["set"],
