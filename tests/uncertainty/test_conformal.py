@@ -31,13 +31,15 @@ def test_training_range_distances(table):
 def test_calibration_widens_with_distance_when_the_law_is_wrong(fast_law, make_sweep):
     t = make_sweep(bend=0.003)
     cal = ExtrapolationConformal().calibrate(fast_law, t)
-    assert cal.n_folds == 6
+    assert cal.n_folds == 4
+    assert cal.growth_learned
     c0, c1, p, k = cal.line(0.8)
     assert c1 > 0
     assert p in (1.0, 1.5, 2.0)
     w = cal.halfwidth([0.0, 1.0, 2.0], 0.8)
     assert w[0] < w[1] < w[2]
-    assert cal.to_dict(0.8)["n_folds"] == 6
+    assert cal.to_dict(0.8)["n_folds"] == 4
+    assert cal.to_dict(0.8)["growth"] == "learned"
 
 
 def test_conformal_covers_held_out_runs_better_than_delta_when_the_law_is_wrong(fast_law, make_sweep):
@@ -57,7 +59,14 @@ def test_too_few_configurations_fall_back_with_a_warning(fast_law, make_sweep):
     with pytest.warns(UserWarning, match="no cheap fold could be fitted"):
         cal = ExtrapolationConformal().calibrate(fast_law, t)
     assert cal.n_folds == 0
-    assert cal.halfwidth([0.0, 3.0], 0.8)[1] == cal.halfwidth([0.0, 3.0], 0.8)[0]
+    assert not cal.growth_learned
+    # the growth is the prior: z(0.8) * prior_growth per order of magnitude of compute, times the span
+    span = TrainingRange.of(t).span_c
+    w = cal.halfwidth([0.0, 1.0 / span], 0.8)
+    assert w[1] - w[0] == pytest.approx(1.2816 * 0.04, rel=1e-3)
+    flat = ExtrapolationConformal(prior_growth=0.0)
+    with pytest.warns(UserWarning, match="no cheap fold could be fitted"):
+        assert np.ptp(flat.calibrate(fast_law, t).halfwidth([0.0, 3.0], 0.8)) == 0
 
 
 def test_bad_options_are_rejected():

@@ -11,6 +11,10 @@ from ._html import esc, fmt, human, img, kv_table, pre, table
 __all__ = ["Figures", "Section", "backtest_section", "comparison_section", "data_section", "fits_section",
            "planning_section"]
 
+_DISTANCE_UNITS = {"relative": "orders of magnitude of compute beyond the largest run, per order of magnitude "
+                               "the runs span", "compute": "orders of magnitude of compute",
+                   "nd": "largest excess in C, N or D, in orders of magnitude"}
+
 
 @dataclass(frozen=True)
 class Section:
@@ -109,9 +113,9 @@ def fits_section(an, figs) -> Section:
         ("method", "extrapolation-aware conformal (folds of the training runs, cheapest first)"),
         ("folds fitted", cal["n_folds"]), ("calibration rows", cal["n_scores"]),
         (f"half-width at the edge of the data ({an.level:.0%})", f"{100 * cal['k'] * cal['c0']:.2f}%"),
-        ("growth beyond the data (d: orders of magnitude of compute)",
+        (f"growth beyond the data (d: {_DISTANCE_UNITS.get(cal['distance'], cal['distance'])}; {cal['growth']})",
          f"+{100 * cal['k'] * cal['c1']:.2f}% x d^{cal['power']:g}"),
-        ("largest calibrated distance (orders of magnitude)", fmt(cal["max_distance"]))]))
+        ("largest calibrated distance", fmt(cal["max_distance"]))]))
     return Section("fits", "Fits and diagnostics", "".join(parts))
 
 

@@ -51,7 +51,8 @@ class IntervalPredictor(BasePredictor):
 
     - ``"conformal"`` (default): `ExtrapolationConformal`, which learns from
       extrapolation folds of the training runs how the relative error grows
-      with distance beyond the training range in log-compute;
+      with distance beyond the training range (orders of magnitude of compute
+      per order of magnitude the training runs span);
     - ``"bootstrap"``: refits on ``n_resamples`` resamples of whole runs
       (``resample="pairs"`` or ``"wild"``), plus the scatter of a new run;
     - ``"delta"``: the Jacobian / asymptotic-covariance interval of a fitted
@@ -69,12 +70,16 @@ class IntervalPredictor(BasePredictor):
         Bootstrap scheme.
     groups : {"auto", "rows"} or str, default="auto"
         Clusters resampled together (checkpoint rows of one run); see `group_codes`.
-    fractions : tuple of float, default=(0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
-        Conformal fold cut-offs.
-    distance : {"compute", "nd", "relative"}, default="compute"
+    fractions : tuple of float, default=(0.2, 0.4, 0.6, 0.8)
+        Conformal fold cut-offs (one refit of ``base`` each).
+    distance : {"relative", "compute", "nd"}, default="relative"
         Conformal distance beyond the training range (see `TrainingRange.distance`).
     powers : tuple of float, default=(1.0, 1.5, 2.0)
         Conformal growth shapes ``c0 + c1 d^p`` to choose from.
+    prior_growth : float, default=0.04
+        Conformal growth of the log-error scale per order of magnitude of
+        compute, used only when the training runs cannot show one (see
+        `ExtrapolationConformal`).
     noise : bool, default=True
         Add the run-to-run scatter to delta and bootstrap intervals.
     seed : int, default=0
@@ -108,8 +113,8 @@ class IntervalPredictor(BasePredictor):
     _parameter_constraints = {"method": _method, "resample": _resample, "n_resamples": _count}
 
     def __init__(self, base=None, *, method="conformal", n_resamples=200, resample="pairs", groups="auto",
-                 fractions=(0.3, 0.4, 0.5, 0.6, 0.7, 0.8), distance="compute", powers=(1.0, 1.5, 2.0), noise=True,
-                 seed=0, progress=False):
+                 fractions=(0.2, 0.4, 0.6, 0.8), distance="relative", powers=(1.0, 1.5, 2.0), prior_growth=0.04,
+                 noise=True, seed=0, progress=False):
         self.base = base
         self.method = method
         self.n_resamples = n_resamples
@@ -118,6 +123,7 @@ class IntervalPredictor(BasePredictor):
         self.fractions = fractions
         self.distance = distance
         self.powers = powers
+        self.prior_growth = prior_growth
         self.noise = noise
         self.seed = seed
         self.progress = progress
@@ -134,12 +140,12 @@ class IntervalPredictor(BasePredictor):
         self._validate_params()
         base = self.base if self.base is not None else _default_base()
         conformal = ExtrapolationConformal(fractions=self.fractions, distance=self.distance, powers=self.powers,
-                                           seed=self.seed)
+                                           prior_growth=self.prior_growth, seed=self.seed)
         self.estimator_ = fitted
         self.noise_scale_ = robust_scale(log_residuals(self.estimator_, table))
         self.range_ = TrainingRange.of(table)
         if self.method == "conformal":
-            self.calibration_ = conformal.calibrate(base, table, progress=self.progress)
+            self.calibration_ = conformal.calibrate(base, table, fitted=fitted, progress=self.progress)
         elif self.method == "bootstrap":
             self.bootstrap_ = bootstrap_fits(base, table, n_resamples=self.n_resamples, scheme=self.resample,
                                              groups=self.groups, seed=self.seed, fitted=self.estimator_,
@@ -177,7 +183,7 @@ class IntervalPredictor(BasePredictor):
         return self.estimator_.predict_interval(table, level)
 
     def extrapolation_distance(self, table) -> np.ndarray:
-        """Orders of magnitude beyond the training range (the conformal distance) per row."""
+        """The conformal distance beyond the training range per row (kind ``distance``, see `TrainingRange`)."""
         check_is_fitted(self)
         return self.range_.distance(_as_table(table), self.distance)
 

@@ -10,12 +10,25 @@ through which a quantile curve ``q(d) = c0 + c1 d^p`` (``c0, c1 >= 0``, ``p`` in
 1, 1.5, 2; linear along its tangent beyond the largest calibrated distance) is
 fitted by the pinball loss, and then rescaled by the conformal
 quantile of ``|log ratio| / q(d)`` (normalised split conformal prediction). The
-interval at a new point ``x`` with distance ``d(x)`` (orders of magnitude of
-compute beyond the largest training run) is ``prediction * exp(+/- k q(d(x)))``.
+interval at a new point ``x`` with distance ``d(x)`` is
+``prediction * exp(+/- k q(d(x)))``.
 
-The calibration folds are *smaller* than the full training set, so their
-errors at a given distance tend to be somewhat larger than those of the full
-fit: the intervals err on the side of width.
+Distance is measured, by default, in units of the span of the runs a model was
+fitted on (``"relative"``: orders of magnitude of compute beyond the largest
+run, divided by the orders of magnitude the runs cover). The calibration folds
+are smaller than the full training set; at the same distance in compute their
+errors are larger than those of the full fit, and an absolute distance makes
+the intervals too wide. Extrapolating one order of magnitude from one order of
+data is about as hard as two from two, which is what the relative distance says.
+
+Two safeguards keep the growth sane:
+
+- distances smaller than ``resolution`` orders of magnitude of compute count as
+  0 (runs at nearly the same compute say nothing about extrapolation; dividing
+  by their tiny distances made slopes, and widths, explode);
+- when the folds show no distance at all (one configuration, or all at the same
+  compute), the growth cannot be learned from the runs and follows a stated
+  prior, ``prior_growth`` in log-error scale per order of magnitude of compute.
 """
 
 from __future__ import annotations
@@ -24,6 +37,7 @@ import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.special import ndtri
 
 from ._common import check_level, clone, compute_of, fit_quietly, log_residuals, progress_iter
 
@@ -31,6 +45,7 @@ __all__ = ["ConformalCalibration", "ExtrapolationConformal", "TrainingRange", "q
 
 _FLOOR = 1e-4  # smallest half-width at distance 0 (0.01% relative)
 _KINDS = ("compute", "nd", "relative")
+_MIN_SPAN = 0.1  # smallest span of log10 C used by the relative distance (one run: 0)
 
 
 @dataclass(frozen=True)
@@ -47,15 +62,15 @@ class TrainingRange:
         """The range of the runs in ``table``."""
         logc = np.log10(compute_of(table))
         return cls(float(logc.max()), float(np.log10(table.N.max())), float(np.log10(table.D.max())),
-                   float(max(logc.max() - logc.min(), 0.1)))
+                   float(max(logc.max() - logc.min(), _MIN_SPAN)))
 
     def distance(self, table, kind: str = "compute") -> np.ndarray:
         """Distance beyond the training range, >= 0, per row of ``table``.
 
         ``kind="compute"``: orders of magnitude beyond the largest training
         compute ``C = 6 N D``; ``"relative"``: the same divided by the span of
-        the training runs in log10 C (extrapolating one order of magnitude from
-        one order of data is harder than from four); ``"nd"``: the largest of
+        the training runs in log10 C, at least 0.1 (extrapolating one order of
+        magnitude from one order of data is harder than from four); ``"nd"``: the largest of
         the excesses in C, N and D, in orders of magnitude.
         """
         d = np.log10(compute_of(table)) - self.log_c
@@ -125,15 +140,27 @@ class ConformalCalibration:
         Folds that could be fitted.
     kind : str
         Distance kind (see `TrainingRange.distance`).
+    powers : tuple of float
+        Candidate growth shapes ``c0 + c1 d^p``.
+    prior_slope : float
+        Log-error scale added per unit of distance when no score lies beyond
+        distance 0 (`growth_learned` is False); the half-width then grows by
+        ``z(level) * prior_slope`` per unit, ``z`` the normal quantile.
     """
 
     distances: np.ndarray
     scores: np.ndarray
     weights: np.ndarray
     n_folds: int
-    kind: str = "compute"
+    kind: str = "relative"
     powers: tuple = (1.0,)
+    prior_slope: float = 0.0
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def growth_learned(self) -> bool:
+        """True when some calibration score lies beyond distance 0, so the growth is fitted, not the prior."""
+        return bool(self.distances.size and self.distances.max() > 0)
 
     def line(self, level: float) -> tuple[float, float, float, float]:
         """``(c0, c1, p, k)``: the half-width at distance ``d`` is ``k (c0 + c1 d^p)``."""
@@ -143,8 +170,10 @@ class ConformalCalibration:
             c0, c1, _, p = min(fits, key=lambda f: f[2])
             ratio = self.scores / (c0 + c1 * self.distances**p)
             n = ratio.size
-            k = _weighted_quantile(ratio, self.weights, min(1.0, level * (n + 1) / n))
-            self._cache[level] = (c0, c1, p, max(k, 1e-12))
+            k = max(_weighted_quantile(ratio, self.weights, min(1.0, level * (n + 1) / n)), 1e-12)
+            if not self.growth_learned:
+                c1, p = float(ndtri(0.5 + level / 2)) * self.prior_slope / k, 1.0
+            self._cache[level] = (c0, c1, p, k)
         return self._cache[level]
 
     def halfwidth(self, distance, level: float = 0.8) -> np.ndarray:
@@ -154,19 +183,41 @@ class ConformalCalibration:
         continues along its tangent: curvature is only trusted where it was seen.
         """
         c0, c1, p, k = self.line(level)
-        d = np.asarray(distance, dtype=float)
+        d = np.maximum(np.asarray(distance, dtype=float), 0.0)
         d_max = float(self.distances.max()) if self.distances.size else 0.0
         if p == 1.0 or d_max <= 0:
             return k * (c0 + c1 * d**p)
         tangent = c0 + c1 * d_max**p + c1 * p * d_max ** (p - 1) * (d - d_max)
-        return k * np.where(d <= d_max, c0 + c1 * np.maximum(d, 0.0) ** p, tangent)
+        return k * np.where(d <= d_max, c0 + c1 * d**p, tangent)
 
     def to_dict(self, level: float = 0.8) -> dict:
         """The fitted growth at ``level`` and the calibration's size, as a JSON-ready dict."""
         c0, c1, p, k = self.line(level)
         return {"level": level, "c0": c0, "c1": c1, "power": p, "k": k, "n_folds": self.n_folds,
-                "n_scores": int(self.scores.size), "distance": self.kind,
+                "n_scores": int(self.scores.size), "distance": self.kind, "growth": (
+                    "learned" if self.growth_learned else "prior"),
                 "max_distance": float(self.distances.max()) if self.distances.size else 0.0}
+
+
+def _check_options(conf) -> None:
+    fr = tuple(float(f) for f in conf.fractions)
+    if not fr or any(not 0 < f < 1 for f in fr):
+        msg = f"The 'fractions' parameter must be floats in the range (0, 1). Got {conf.fractions!r} instead."
+        raise ValueError(msg)
+    object.__setattr__(conf, "fractions", fr)
+    powers = tuple(float(p) for p in conf.powers)
+    if not powers or any(not 0 < p <= 4 for p in powers):
+        msg = f"The 'powers' parameter must be floats in the range (0, 4]. Got {conf.powers!r} instead."
+        raise ValueError(msg)
+    object.__setattr__(conf, "powers", powers)
+    if conf.distance not in _KINDS:
+        msg = f"The 'distance' parameter must be one of 'compute', 'nd', 'relative'. Got {conf.distance!r} instead."
+        raise ValueError(msg)
+    for name in ("resolution", "prior_growth"):
+        v = getattr(conf, name)
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v < np.inf:
+            msg = f"The '{name}' parameter must be a float in the range [0, inf). Got {v!r} instead."
+            raise ValueError(msg)
 
 
 @dataclass(frozen=True)
@@ -175,10 +226,11 @@ class ExtrapolationConformal:
 
     Parameters
     ----------
-    fractions : tuple of float, default=(0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+    fractions : tuple of float, default=(0.2, 0.4, 0.6, 0.8)
         Cut-offs: each fold fits on this cheapest fraction of the training
-        configurations (by compute) and scores the rest.
-    distance : {"compute", "nd", "relative"}, default="compute"
+        configurations (by compute, at least one configuration) and scores the
+        rest. Each fold refits the predictor once.
+    distance : {"relative", "compute", "nd"}, default="relative"
         How distance beyond the training range is measured (see `TrainingRange`).
     powers : tuple of float, default=(1.0, 1.5, 2.0)
         Candidate growth shapes ``q(d) = c0 + c1 d^p``; the one with the
@@ -186,6 +238,15 @@ class ExtrapolationConformal:
         misspecified law often grow faster than linearly with distance.
     max_rows : int, default=400
         Scored rows per fold (a random subset when a fold has more).
+    resolution : float, default=0.02
+        Scored rows less than this many orders of magnitude of compute beyond
+        their fold's runs count as distance 0.
+    prior_growth : float, default=0.04
+        Scale of the log error added per order of magnitude of compute when the
+        folds cannot show any growth (all runs at about the same compute, or one
+        configuration). At 80% the half-width then grows by about 5% per order of
+        magnitude, the size of the extrapolation errors of published scaling laws
+        one to two orders of magnitude out. Unused whenever the runs show growth.
     seed : int, default=0
         Seed of that subset.
 
@@ -194,35 +255,36 @@ class ExtrapolationConformal:
     >>> from scalingkit.estimators import LawPredictor
     >>> from scalingkit.demo import synthetic_sweep
     >>> cal = ExtrapolationConformal().calibrate(LawPredictor(n_starts=32), synthetic_sweep())
-    >>> cal.n_folds
-    6
+    >>> cal.n_folds, cal.growth_learned
+    (4, True)
     >>> bool(cal.halfwidth([0.0, 1.0], 0.8)[1] >= cal.halfwidth([0.0, 1.0], 0.8)[0])
     True
     """
 
-    fractions: tuple = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
-    distance: str = "compute"
+    fractions: tuple = (0.2, 0.4, 0.6, 0.8)
+    distance: str = "relative"
     powers: tuple = (1.0, 1.5, 2.0)
     max_rows: int = 400
+    resolution: float = 0.02
+    prior_growth: float = 0.04
     seed: int = 0
 
     def __post_init__(self):
-        fr = tuple(float(f) for f in self.fractions)
-        if not fr or any(not 0 < f < 1 for f in fr):
-            msg = f"The 'fractions' parameter must be floats in the range (0, 1). Got {self.fractions!r} instead."
-            raise ValueError(msg)
-        object.__setattr__(self, "fractions", fr)
-        powers = tuple(float(p) for p in self.powers)
-        if not powers or any(not 0 < p <= 4 for p in powers):
-            msg = f"The 'powers' parameter must be floats in the range (0, 4]. Got {self.powers!r} instead."
-            raise ValueError(msg)
-        object.__setattr__(self, "powers", powers)
-        if self.distance not in _KINDS:
-            msg = f"The 'distance' parameter must be one of 'compute', 'nd', 'relative'. Got {self.distance!r} instead."
-            raise ValueError(msg)
+        _check_options(self)
 
-    def calibrate(self, base, table, *, progress=False) -> ConformalCalibration:
+    def calibrate(self, base, table, *, fitted=None, progress=False) -> ConformalCalibration:
         """Fit clones of ``base`` on the cheap folds of ``table`` and score the rest.
+
+        Parameters
+        ----------
+        base : predictor
+            Cloned for every fold, never modified.
+        table : RunsTable
+            Training runs.
+        fitted : predictor or None, default=None
+            ``base`` already fitted on ``table``, used (instead of a refit) by
+            the fallback when no fold can be fitted.
+        progress : bool or "auto", default=False
 
         Returns
         -------
@@ -231,16 +293,17 @@ class ExtrapolationConformal:
         Warns
         -----
         UserWarning
-            When no fold could be fitted; the calibration then falls back to
-            the in-sample residuals of a full fit (no growth with distance).
+            When no fold could be fitted (the calibration then uses the
+            in-sample residuals of a full fit), or when the folds show no
+            distance; in both cases the growth is the prior.
         """
         from ..evaluation.splits import configurations
 
         codes, configs = configurations(table)
         n_cfg = len(configs)
         rng = np.random.default_rng(self.seed)
-        D, S, W, folds = [], [], [], 0
-        cuts = sorted({int(f * n_cfg) for f in self.fractions if 2 <= int(f * n_cfg) < n_cfg})
+        D, S, W = [], [], []
+        cuts = sorted({max(int(f * n_cfg), 1) for f in self.fractions} & set(range(1, n_cfg)))
         for k in progress_iter(cuts, description="conformal calibration", show=progress):
             train, test = table.subset(codes < k), table.subset(codes >= k)
             if len(test) > self.max_rows:
@@ -252,21 +315,32 @@ class ExtrapolationConformal:
             ok = np.isfinite(s)
             if not ok.any():
                 continue
-            folds += 1
-            D.append(TrainingRange.of(train).distance(test, self.distance)[ok])
+            D.append(self._distance(TrainingRange.of(train), test)[ok])
             S.append(s[ok])
             W.append(np.full(ok.sum(), 1.0 / ok.sum()))
-        if folds == 0:
-            return self._fallback(base, table)
-        return ConformalCalibration(np.concatenate(D), np.concatenate(S), np.concatenate(W), folds, self.distance,
-                                    tuple(self.powers))
+        prior = self.prior_growth * (TrainingRange.of(table).span_c if self.distance == "relative" else 1.0)
+        if not D:
+            return self._fallback(fitted if fitted is not None else fit_quietly(clone(base), table)[0], table, prior)
+        cal = ConformalCalibration(np.concatenate(D), np.concatenate(S), np.concatenate(W), len(D), self.distance,
+                                   tuple(self.powers), prior)
+        if not cal.growth_learned:
+            msg = (f"extrapolation-aware calibration: the training runs lie within {self.resolution:g} orders of "
+                   f"magnitude of compute of each other, so they cannot show how the error grows beyond them; "
+                   f"the interval widens at the prior rate (prior_growth={self.prior_growth:g} per order of magnitude)")
+            warnings.warn(msg, UserWarning, stacklevel=2)
+        return cal
 
-    def _fallback(self, base, table) -> ConformalCalibration:
+    def _distance(self, fitted_range: TrainingRange, rows) -> np.ndarray:
+        """Distance of ``rows`` beyond ``fitted_range``, 0 where under ``resolution`` decades of compute."""
+        d = fitted_range.distance(rows, self.distance)
+        return np.where(fitted_range.distance(rows, "compute") < self.resolution, 0.0, d)
+
+    def _fallback(self, est, table, prior: float) -> ConformalCalibration:
         msg = ("extrapolation-aware calibration: no cheap fold could be fitted (too few configurations); "
-               "the interval uses in-sample residuals only and does not widen with distance")
+               f"the interval uses in-sample residuals and widens at the prior rate "
+               f"(prior_growth={self.prior_growth:g} per order of magnitude of compute)")
         warnings.warn(msg, UserWarning, stacklevel=3)
-        est, _ = fit_quietly(clone(base), table)
         s = np.abs(log_residuals(est, table)) if est is not None else np.array([np.nan])
         s = s[np.isfinite(s)] if np.isfinite(s).any() else np.array([0.0])
         return ConformalCalibration(np.zeros(s.size), s, np.full(s.size, 1.0 / s.size), 0, self.distance,
-                                    tuple(self.powers))
+                                    tuple(self.powers), prior)
