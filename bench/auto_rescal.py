@@ -3,15 +3,17 @@
 1. Runs ``auto`` on every (dataset, rho) pair of the ReScaL benchmark (`RescalSplit` with
    `RESCAL_RHOS`) and ranks it with Scott-Knott ESD together with the *published* per-row
    errors of ReScaL and its baselines (``RQ1/raw_result``), so no baseline is re-run.
-2. Generality: ``auto`` against a plain Chinchilla `LawPredictor` on public sweeps that
-   are not part of the benchmark, with `ComputeSplit` (train on the cheapest rho of the
-   configurations by 6ND, test on the costliest ``--test-fraction``).
+   Each ``--variant`` of auto is ranked the same way, separately.
+2. Generality (``bench/auto_generality.py``): ``auto`` against a free Chinchilla
+   `LawPredictor` on public sweeps that are not part of the benchmark, with
+   `ComputeSplit` (train on the cheapest rho of the configurations by 6ND, test on the
+   costliest ``--test-fraction``).
 
 Prints per-dataset mean MAPE next to the published ReScaL, the mean over the 52 pairs,
 the rank-1 count and wall times.
 
 Run:  SCALINGKIT_DATA=../shared/data python bench/auto_rescal.py [--jobs 2] [--no-generality]
-      [--published ../shared/data/rescal/results] [--out DIR]
+      [--sweeps core|all] [--variant 'NAME=KWARGS'] [--published ../shared/data/rescal/results] [--out DIR]
 """
 
 from __future__ import annotations
@@ -23,12 +25,12 @@ import time
 from pathlib import Path
 
 import pandas as pd
+from auto_generality import CORE, EXTRA, _parse_variant, report, run_generality
 
 from scalingkit.datasets import load_dataset
-from scalingkit.estimators import AutoPredictor, LawPredictor
-from scalingkit.evaluation import RESCAL_RHOS, Backtest, ComputeSplit, RescalSplit, scott_knott_esd
+from scalingkit.estimators import AutoPredictor
+from scalingkit.evaluation import RESCAL_RHOS, Backtest, RescalSplit, scott_knott_esd
 
-GENERALITY = ("chinchilla_epoch", "datablations", "overtraining", "steplaw_dense", "ncpl_marin")
 _DEFAULT_PUBLISHED = Path(__file__).resolve().parents[2] / "shared" / "data" / "rescal" / "results"
 
 
@@ -43,15 +45,16 @@ def published_errors(root: Path, dataset: str, rho: float) -> pd.DataFrame:
     return pd.read_csv(path).rename(columns={"ML+SL": "ReScaL"})
 
 
-def run_rescal(jobs: int, published: Path, seed: int):
+def run_rescal(jobs: int, published: Path, seed: int, variants=()):
     tables = {name: load_dataset(name) for name in RESCAL_RHOS}
     splits = {name: RescalSplit(rhos) for name, rhos in RESCAL_RHOS.items()}
+    methods = {"auto": AutoPredictor(), **dict(variants)}
     t0 = time.perf_counter()
-    result = Backtest({"auto": AutoPredictor()}, splits, jobs=jobs, rank=False, random_state=seed).run(tables)
+    result = Backtest(methods, splits, jobs=jobs, rank=False, random_state=seed).run(tables)
     wall = time.perf_counter() - t0
     rows = []
     preds = result.predictions
-    for (dataset, rho), group in preds.groupby(["dataset", "rho"], sort=False):
+    for (dataset, rho, method), group in preds.groupby(["dataset", "rho", "method"], sort=False):
         pub = published_errors(published, dataset, rho)
         if len(pub) != len(group):
             msg = f"{dataset} rho={rho}: {len(group)} test rows but {len(pub)} published rows"
@@ -59,47 +62,19 @@ def run_rescal(jobs: int, published: Path, seed: int):
         errors = pub.assign(auto=group["ape"].to_numpy())
         ranks = scott_knott_esd(errors)
         best_other = errors.drop(columns="auto").mean().min()
-        rows.append({"dataset": _short(dataset), "rho": rho, "auto": errors["auto"].mean(),
+        rows.append({"method": method, "dataset": _short(dataset), "rho": rho, "auto": errors["auto"].mean(),
                      "ReScaL": errors["ReScaL"].mean(), "best_published": best_other,
                      "rank_auto": int(ranks["auto"]), "rank_ReScaL": int(ranks["ReScaL"])})
     return pd.DataFrame(rows), result, wall
 
 
-def run_generality(jobs: int, seed: int, rhos, test_fraction: float):
-    tables = {}
-    for name in GENERALITY:
-        table = load_dataset(name)
-        if name == "steplaw_dense":  # best (lowest-target) run of each (N, D) cell
-            frame = table.frame
-            table = table.with_frame(frame.loc[frame.groupby(["N", "D"])[table.target].idxmin()].reset_index(drop=True))
-            name = "steplaw_best"
-        tables[name] = table
-    methods = {"auto": AutoPredictor(), "chinchilla": LawPredictor(law="chinchilla")}
-    t0 = time.perf_counter()
-    result = Backtest(methods, ComputeSplit(tuple(rhos), test_fraction), jobs=jobs, rank=False,
-                      random_state=seed).run(tables)
-    return result, time.perf_counter() - t0
-
-
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--jobs", type=int, default=2, help="parallel workers over pairs (default 2)")
-    parser.add_argument("--seed", type=int, default=0, help="Backtest random_state (default 0)")
-    parser.add_argument("--published", type=Path, default=Path(os.environ.get("SCALINGKIT_RESCAL_RESULTS",
-                                                                              _DEFAULT_PUBLISHED)),
-                        help="folder holding RQ1/raw_result of the ReScaL release")
-    parser.add_argument("--no-generality", action="store_true", help="skip the generality checks")
-    parser.add_argument("--rhos", default="0.2,0.4,0.6,0.8", help="training budgets of the generality checks")
-    parser.add_argument("--test-fraction", type=float, default=0.1, help="held-out share in the generality checks")
-    parser.add_argument("--out", type=Path, default=None, help="write per-pair tables as CSV here")
-    args = parser.parse_args(argv)
-    pd.set_option("display.width", 160)
-
-    pairs, result, wall = run_rescal(args.jobs, args.published, args.seed)
+def summarize(pairs: pd.DataFrame) -> None:
+    """Print the per-pair table, the per-dataset table and the totals of one method."""
     pct = pairs.assign(auto=pairs["auto"] * 100, ReScaL=pairs["ReScaL"] * 100,
                        best_published=pairs["best_published"] * 100)
-    print("== ReScaL benchmark: per pair (MAPE %, Scott-Knott ESD rank among published methods + auto)")
-    print(pct.round(2).to_string(index=False))
+    print(f"== ReScaL benchmark, {pairs['method'].iloc[0]}: per pair (MAPE %, Scott-Knott ESD rank among "
+          "published methods + auto)")
+    print(pct.drop(columns="method").round(2).to_string(index=False))
     by = pct.groupby("dataset", sort=False)
     table = pd.DataFrame({"pairs": by.size(), "auto": by["auto"].mean(), "ReScaL (published)": by["ReScaL"].mean(),
                           "auto rank-1": by["rank_auto"].apply(lambda r: int((r == 1).sum())),
@@ -110,31 +85,46 @@ def main(argv=None) -> int:
     auto_r1, rescal_r1 = int((pct["rank_auto"] == 1).sum()), int((pct["rank_ReScaL"] == 1).sum())
     print(f"\nmean MAPE over {n} pairs: auto {pct['auto'].mean():.2f} %   "
           f"ReScaL (published) {pct['ReScaL'].mean():.2f} %")
-    print(f"rank-1 group: auto {auto_r1}/{n}   ReScaL {rescal_r1}/{n} (ranked together with auto)")
-    fit_s = result.results["fit_seconds"].sum() + result.results["predict_seconds"].sum()
-    print(f"wall time (52 pairs, jobs={args.jobs}): {wall:.1f} s  (sum of fit+predict time {fit_s:.1f} s)")
+    print(f"rank-1 group: auto {auto_r1}/{n}   ReScaL {rescal_r1}/{n} (ranked together with auto)\n")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=2, help="parallel workers over pairs (default 2)")
+    parser.add_argument("--seed", type=int, default=0, help="Backtest random_state (default 0)")
+    parser.add_argument("--published", type=Path, default=Path(os.environ.get("SCALINGKIT_RESCAL_RESULTS",
+                                                                              _DEFAULT_PUBLISHED)),
+                        help="folder holding RQ1/raw_result of the ReScaL release")
+    parser.add_argument("--no-generality", action="store_true", help="skip the generality checks")
+    parser.add_argument("--sweeps", default="core", help="generality sweeps: 'core', 'all' or a list")
+    parser.add_argument("--rhos", default="0.2,0.4,0.6,0.8", help="training budgets of the generality checks")
+    parser.add_argument("--test-fraction", type=float, default=0.1, help="held-out share in the generality checks")
+    parser.add_argument("--variant", action="append", default=[],
+                        help="extra auto variant NAME=KWARGS, e.g. 'soft=weighting=\"softmax\"'")
+    parser.add_argument("--out", type=Path, default=None, help="write per-pair tables as CSV here")
+    args = parser.parse_args(argv)
+    pd.set_option("display.width", 200)
+    variants = [_parse_variant(v) for v in args.variant]
+
+    pairs, result, wall = run_rescal(args.jobs, args.published, args.seed, variants)
+    for _, group in pairs.groupby("method", sort=False):
+        summarize(group)
+    fit = result.results.groupby("method", sort=False)[["fit_seconds", "predict_seconds"]].sum().sum(axis=1)
+    print(f"wall time (52 pairs x {len(fit)} method(s), jobs={args.jobs}): {wall:.1f} s; "
+          f"fit+predict seconds per method: {fit.round(1).to_dict()}")
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
         pairs.to_csv(args.out / "auto_rescal_pairs.csv", index=False)
 
     if not args.no_generality:
+        sweeps = CORE if args.sweeps == "core" else CORE + EXTRA if args.sweeps == "all" else tuple(
+            args.sweeps.split(","))
         rhos = [float(r) for r in args.rhos.split(",")]
-        gen, gen_wall = run_generality(args.jobs, args.seed, rhos, args.test_fraction)
-        res = gen.results
-        failed = res[res["error"] != ""]
-        piv = res.pivot_table(index=["dataset", "rho"], columns="method", values="mape", dropna=False) * 100
-        print(f"\n== generality: ComputeSplit(rhos={tuple(rhos)}, test_fraction={args.test_fraction}), MAPE %")
-        print(piv.round(2).to_string())
-        mean = res.groupby(["dataset", "method"])["mape"].mean().unstack() * 100
-        print("\nmean over budgets (pairs where a method failed are left out of its mean):")
-        print(mean.round(2).to_string())
-        if len(failed):
-            print("\nfailed fits:")
-            for _, r in failed.iterrows():
-                print(f"  {r['dataset']} {r['split']} {r['method']}: {r['error'][:110]}")
-        print(f"generality wall time: {gen_wall:.1f} s")
+        gen, gen_wall = run_generality(sweeps, jobs=args.jobs, seed=args.seed, rhos=rhos,
+                                       test_fraction=args.test_fraction, variants=variants)
+        report(gen, gen_wall, rhos, args.test_fraction)
         if args.out:
-            res.to_csv(args.out / "auto_generality.csv", index=False)
+            gen.results.to_csv(args.out / "auto_generality.csv", index=False)
     return 0
 
 

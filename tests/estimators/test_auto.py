@@ -1,4 +1,4 @@
-"""`auto` (AutoPredictor) on synthetic sweeps: law recovery, transferred residuals, the contract."""
+"""`auto` (AutoPredictor) on synthetic sweeps: law recovery, inner-CV selection, residuals, the contract."""
 
 from __future__ import annotations
 
@@ -10,18 +10,19 @@ import pytest
 
 from scalingkit.data import read_runs
 from scalingkit.estimators import AutoPredictor, clone, get_predictor
-from scalingkit.estimators._auto_features import select_features
-from scalingkit.estimators._auto_law import CHINCHILLA_PRINTED
+from scalingkit.estimators._auto_features import effective_data, select_features, unique_token_column
+from scalingkit.estimators._auto_law import CHINCHILLA_PRINTED, LawEnsemble
 from scalingkit.exceptions import NotFittedError
-from scalingkit.laws import get_law
+from scalingkit.laws import KAPLAN_PUBLISHED, get_law
 
 TRUE = {**CHINCHILLA_PRINTED, "E": 1.75, "A": 450.0, "beta": 0.30}  # inside the +-30 % box
+EPOCH = {"E": 1.82, "A": 482.0, "B": 2085.0, "alpha": 0.35, "beta": 0.37}  # Besiroglu et al.: B far outside it
 N_GRID = np.geomspace(1e8, 4e9, 7)
 D_GRID = np.geomspace(2e9, 1.5e11, 7)
 
 
-def _law(N, D):
-    return get_law("chinchilla")(TRUE, {"N": np.asarray(N, float), "D": np.asarray(D, float)})
+def _law(N, D, params=TRUE, law="chinchilla"):
+    return get_law(law)(params, {"N": np.asarray(N, float), "D": np.asarray(D, float)})
 
 
 def _grid(extra=None, seed=0, noise=0.002):
@@ -48,6 +49,12 @@ def _split_largest_n(frame, k=2):
     return read_runs(frame[~big]), read_runs(frame[big])
 
 
+def _law_split(params, law="chinchilla"):
+    frame = _grid()
+    frame["loss"] = _law(frame["N"], frame["D"], params, law) * frame.pop("noise")
+    return _split(frame)
+
+
 def _mape(y, p):
     return float(np.mean(np.abs(np.asarray(p) - y) / y))
 
@@ -56,11 +63,13 @@ def _fit(train, **kw):
     return AutoPredictor(random_state=0, n_estimators=60, **kw).fit(train)
 
 
+def _weight_of(model, prefix):
+    return float(sum(w for n, w in zip(model.law_members_, model.law_weights_, strict=True) if n.startswith(prefix)))
+
+
 @pytest.fixture(scope="module")
 def pure_split():
-    frame = _grid()
-    frame["loss"] = _law(frame["N"], frame["D"]) * frame.pop("noise")
-    return _split(frame)
+    return _law_split(TRUE)
 
 
 @pytest.fixture(scope="module")
@@ -81,27 +90,117 @@ def step_split():
     return _split_largest_n(frame)
 
 
-# -- behaviour ---------------------------------------------------------------------------------------
+# -- law candidates and their weights ------------------------------------------------------------
 def test_pure_law_data_matches_the_law(pure_split):
     train, test = pure_split
     model = _fit(train)
     assert model.feature_names_ == []
     assert model.residual_model_ is None
     assert model.gate_ == 0.0
+    assert "chinchilla-free" in model.law_members_
     assert np.isclose(model.law_weights_.sum(), 1.0)
-    # default weights are nearly flat over the members that fit (ReScaL's T = 0.1): a hedged,
-    # slightly biased average of shrunk laws, within a few percent of the truth
-    assert _mape(test.y, model.predict(test)) < 0.025
+    assert np.isclose(model.law_prior_weights_.sum(), 1.0)
+    assert model.law_prior_weights_[model.law_members_.index("chinchilla-free")] == 0.0
+    assert _weight_of(model, "chinchilla") > 0.9  # the inner folds find the generating family
+    assert _mape(test.y, model.predict(test)) < 0.005  # the 0.2 % noise, and little more
 
 
-def test_sharp_weights_recover_the_generating_law(pure_split):
+def test_inner_cv_prefers_the_free_fit_when_the_published_constants_are_wrong():
+    # Epoch's refit of the Chinchilla data: B is 5x the printed value, out of every box
+    train, test = _law_split(EPOCH)
+    model = _fit(train)
+    assert model.law_members_[int(np.argmax(model.law_weights_))] == "chinchilla-free"
+    assert np.all(np.isfinite(model.law_cv_mse_))
+    auto = _mape(test.y, model.predict(test))
+    rescal_like = _mape(test.y, _fit(train, weighting="in-sample").predict(test))
+    assert auto < 0.01
+    assert auto < 0.5 * rescal_like
+
+
+def test_inner_cv_prefers_the_shrunk_members_of_the_generating_law():
+    train, test = _law_split(KAPLAN_PUBLISHED, law="kaplan")
+    model = _fit(train)
+    assert _weight_of(model, "kaplan") > 0.9
+    assert _weight_of(model, "chinchilla-free") < 0.05
+    assert _mape(test.y, model.predict(test)) < 0.005
+
+
+def test_sharp_in_sample_weights_recover_the_generating_law(pure_split):
     train, test = pure_split
-    model = _fit(train, T=1e-4)
+    model = _fit(train, weighting="in-sample", T=1e-4)
+    assert "chinchilla-free" not in model.law_members_  # nothing would validate it
+    assert np.all(np.isnan(model.law_cv_mse_))
     best = model.law_members_[int(np.argmax(model.law_weights_))]
     assert best.startswith("chinchilla")
-    assert _mape(test.y, model.predict(test)) < 0.005  # the 0.2 % noise, and no more
+    assert _mape(test.y, model.predict(test)) < 0.005
 
 
+def test_trust_in_cross_validated_weights_ends_at_the_validated_reach(pure_split):
+    train, _ = pure_split
+    model = _fit(train)
+    reach = model.law_reach_
+    assert reach > 0
+    c_max = float(np.max(train.N * train.D))
+    beyond = np.array([-1.0, reach / 2, 3.0 * reach])  # decades of N D beyond the training data
+    side = np.sqrt(c_max * 10**beyond)
+    queries = pd.DataFrame({"N": side, "D": side})
+    trust = model.predict_components(queries)["trust"]
+    np.testing.assert_allclose(trust, [1.0, 1.0, 1.0 / 3.0])
+    np.testing.assert_array_equal(_fit(train, trust="full").predict_components(queries)["trust"], 1.0)
+
+
+def test_without_inner_folds_the_prior_weights_are_used():
+    # three configurations cannot hold a fold of seven: ReScaL's in-sample weights, no free fit
+    frame = pd.DataFrame({"N": [1e8, 2e8, 4e8], "D": [2e9, 4e9, 8e9]})
+    frame["loss"] = _law(frame["N"], frame["D"])
+    ens = LawEnsemble().fit(frame["N"].to_numpy(), frame["D"].to_numpy(), frame["loss"].to_numpy())
+    assert ens.cv.n_folds == 0
+    np.testing.assert_array_equal(ens.weights, ens.prior_weights)
+    np.testing.assert_array_equal(ens.trust_in_cv(np.array([1e10]), np.array([1e12])), 1.0)
+
+
+def test_single_configuration_keeps_published_shape():
+    # one (N, D) only: nothing is identifiable, so only the level moves and N, D keep the published slope
+    frame = pd.DataFrame({"N": [1e8] * 3, "D": [2e9] * 3, "loss": [3.10, 3.12, 3.15]})
+    model = _fit(frame)
+    assert model.law_members_ == ["chinchilla-E"]
+    small, big = model.predict(pd.DataFrame({"N": [1e8, 1e9], "D": [2e9, 2e10]}))
+    assert big < small
+    assert abs(small - 3.10) < 0.05
+
+
+# -- repeated data ---------------------------------------------------------------------------------
+def test_effective_data_of_repeated_tokens():
+    D = np.array([1e9, 4e9, 1e12])
+    U = np.array([2e9, 1e9, 1e9])
+    out = effective_data(D, U)
+    assert out[0] == 1e9  # less than one epoch: every token is new
+    assert 3.7e9 < out[1] < 4e9  # four epochs are worth almost four
+    assert out[2] == pytest.approx(1e9 * (1 + 15.387756), rel=1e-6)  # saturates at U (1 + R*)
+    np.testing.assert_array_equal(effective_data(D, np.nan), D)
+
+
+def test_repeated_data_law_sees_effective_tokens():
+    rows = []
+    for n in N_GRID[:5]:
+        for d in D_GRID[:5]:
+            for epochs in (1.0, 4.0, 16.0, 64.0):
+                rows.append({"N": n, "D": d, "unique_tokens": d / epochs})
+    frame = pd.DataFrame(rows)
+    frame["loss"] = _law(frame["N"], effective_data(frame["D"], frame["unique_tokens"]))
+    assert unique_token_column(frame) == "unique_tokens"
+    assert unique_token_column(frame.assign(unique_tokens=frame["D"])) is None  # nothing repeats
+    early = frame.assign(unique_tokens=np.where(frame.index % 2 == 0, 2 * frame["D"], frame["unique_tokens"]))
+    assert unique_token_column(early) == "unique_tokens"  # checkpoints before the first epoch ends
+    train, test = _split(frame)
+    model = _fit(train)
+    assert model.unique_tokens_ == "unique_tokens"
+    plain = _fit(train, effective_data=False)
+    assert plain.unique_tokens_ is None
+    assert _mape(test.y, model.predict(test)) < 0.3 * _mape(test.y, plain.predict(test))
+
+
+# -- residual ----------------------------------------------------------------------------------------
 def test_lr_residual_is_learned_and_transfers_to_larger_n(lr_split):
     train, test = lr_split
     model = _fit(train)
@@ -124,16 +223,6 @@ def test_checkpoint_residual_is_learned_and_transfers_to_larger_n(step_split):
     assert _mape(test.y, parts["prediction"]) < 0.3 * _mape(test.y, parts["law"])
 
 
-def test_single_configuration_keeps_published_shape():
-    # one (N, D) only: nothing is identifiable, so only the level moves and N, D keep the published slope
-    frame = pd.DataFrame({"N": [1e8] * 3, "D": [2e9] * 3, "loss": [3.10, 3.12, 3.15]})
-    model = _fit(frame)
-    assert model.law_members_ == ["chinchilla-E"]
-    small, big = model.predict(pd.DataFrame({"N": [1e8, 1e9], "D": [2e9, 2e10]}))
-    assert big < small
-    assert abs(small - 3.10) < 0.05
-
-
 # -- contract ----------------------------------------------------------------------------------------
 def test_predict_never_reads_the_target(lr_split):
     train, test = lr_split
@@ -151,6 +240,14 @@ def test_deterministic_with_random_state(lr_split):
     np.testing.assert_array_equal(_fit(train).predict(test), first)
     again = clone(AutoPredictor(random_state=0, n_estimators=60)).fit(train).predict(test)
     np.testing.assert_array_equal(again, first)
+
+
+def test_get_params_round_trip():
+    model = AutoPredictor(weighting="softmax", trust="full", cv_fractions=(0.3,), effective_data=False)
+    params = model.get_params()
+    assert params["weighting"] == "softmax"
+    assert params["cv_fractions"] == (0.3,)
+    assert clone(model).get_params() == params
 
 
 def test_text_columns_and_scale_proxies_are_ignored(lr_split):
@@ -174,6 +271,21 @@ def test_unique_tokens_are_expressed_relative_to_d():
     assert [(s.name, s.kind) for s in specs] == [("unique_tokens", "relD")]
 
 
+def test_text_settings_become_indicators():
+    # a validation domain shifts the loss at every scale; run names are identifiers, not settings
+    frame = _grid(pd.DataFrame({"domain": ["web", "code", "books"]}))
+    shift = frame["domain"].map({"web": 0.0, "code": -0.6, "books": 0.3})
+    frame["loss"] = (_law(frame["N"], frame["D"]) + shift) * frame.pop("noise")
+    frame["run"] = [f"run{i}" for i in range(len(frame))]
+    train, test = _split_largest_n(frame)
+    model = _fit(train)
+    assert model.feature_names_ == ["domain=books", "domain=code"]  # the third is their complement
+    assert model.gate_ > 0.9
+    assert _mape(test.y, model.predict(test)) < 0.02
+    unseen = test.frame.assign(domain="math")  # an unseen value: no indicator set
+    assert np.all(np.isfinite(model.predict(unseen)))
+
+
 def test_registered_as_auto():
     model = get_predictor("auto")
     assert isinstance(model, AutoPredictor)
@@ -189,6 +301,11 @@ def test_not_fitted_error():
     ("T", 0, "a float in the range (0, inf]"),
     ("top_k", 0, "an int in the range [1, inf)"),
     ("gate_threshold", 1.5, "a float in the range [0, 1]"),
+    ("weighting", "median", "one of 'inverse-mse', 'softmax', 'in-sample'"),
+    ("trust", "some", "one of 'validated', 'full'"),
+    ("free_law", "yes", "a bool"),
+    ("cv_fractions", (0.0, 0.5), "a non-empty tuple of floats in the range (0, 1)"),
+    ("cv_fractions", (), "a non-empty tuple of floats in the range (0, 1)"),
 ])
 def test_invalid_parameters(pure_split, param, value, expected):
     train, _ = pure_split

@@ -1,6 +1,6 @@
 """Features of `AutoPredictor`: which run settings the residual may use, and the gate.
 
-A *run setting* is a numeric column other than the target, N and D that
+A *run setting* is a column other than the target, N, D and ``config`` that
 
 1. varies inside configurations (a configuration is a ``config`` value, else an (N, D)
    pair) in at least 5 % of them: learning rate, batch size, checkpoint step, mixture,
@@ -14,7 +14,15 @@ A *run setting* is a numeric column other than the target, N and D that
 Positive columns spanning more than a factor 3 are logged; a logged column whose typical
 value is within a factor 10 of D (tokens) or of N (parameters) is expressed relative to
 it (unique tokens become log(U/D), i.e. minus log epochs), so that it transfers across
-scale. Non-numeric columns are ignored.
+scale. A text column with 2 to 32 values (validation domain, corpus, optimiser...)
+becomes one indicator per value that occurs in at least two configurations, each
+indicator then passing the same tests (run names and other identifiers have too many
+values; a value unseen in training gives all indicators 0).
+
+Repeated data: when the table carries the unique tokens ``U`` of each run (a column
+named in `UNIQUE_TOKEN_COLUMNS`, below D in some rows), the laws see the
+effective data ``D' = U + U R* (1 - exp(-(D/U - 1) / R*))`` of Muennighoff et al.
+(2023), with their published decay constant ``R* = 15.4`` epochs (`effective_data`).
 """
 
 from __future__ import annotations
@@ -27,9 +35,22 @@ import numpy as np
 import pandas as pd
 from scipy.stats import spearmanr
 
-__all__ = ["FeatureSpec", "config_codes", "partial_r2", "scale_matrix", "select_features", "setting_matrix"]
+from ..laws import DATA_CONSTRAINED_PUBLISHED
+
+__all__ = ["UNIQUE_TOKEN_COLUMNS", "FeatureSpec", "config_codes", "effective_data", "partial_r2", "scale_matrix",
+           "select_features", "setting_matrix", "unique_token_column"]
 
 _SAME_UNITS = math.log(10.0)
+
+#: Column names read as the unique training tokens of a run: the library's ``unique_tokens``
+#: (the input of the ``data_constrained`` law) and the ReScaL release's ``uD``.
+UNIQUE_TOKEN_COLUMNS = ("unique_tokens", "uD")
+
+#: Most values of a text column read as a categorical setting.
+_MAX_LEVELS = 32
+
+#: Muennighoff et al. (2023) decay constant of repeated tokens, in epochs (their C4 fit).
+_RD_STAR = DATA_CONSTRAINED_PUBLISHED["RD_star"]
 
 
 class FeatureSpec(NamedTuple):
@@ -39,18 +60,26 @@ class FeatureSpec(NamedTuple):
     ----------
     name : str
         Column name.
-    kind : {"raw", "log", "relD", "relN"}
-        ``x``, ``log x``, ``log(x / D)`` or ``log(x / N)``.
+    kind : {"raw", "log", "relD", "relN", "cat"}
+        ``x``, ``log x``, ``log(x / D)``, ``log(x / N)`` or the indicator ``x == level``.
     floor : float
         Values are clipped to at least this before the log (half the training minimum).
     fill : float
         Transformed value used for a missing entry (training median).
+    level : str or None, default=None
+        The value a ``"cat"`` indicator marks.
     """
 
     name: str
     kind: str
     floor: float
     fill: float
+    level: str | None = None
+
+    @property
+    def label(self) -> str:
+        """``name``, or ``name=level`` for an indicator."""
+        return self.name if self.level is None else f"{self.name}={self.level}"
 
 
 def config_codes(frame: pd.DataFrame) -> np.ndarray:
@@ -58,6 +87,47 @@ def config_codes(frame: pd.DataFrame) -> np.ndarray:
     if "config" in frame.columns and not frame["config"].isna().any():
         return pd.factorize(frame["config"], sort=False)[0]
     return frame.groupby(["N", "D"], sort=False).ngroup().to_numpy()
+
+
+def unique_token_column(frame: pd.DataFrame) -> str | None:
+    """The column of unique tokens, if the frame has a usable one.
+
+    A column named in `UNIQUE_TOKEN_COLUMNS` counts when it is numeric, positive and
+    finite, and below D in some row (some run repeats data; rows above D, such as early
+    checkpoints, have seen unique tokens only).
+    """
+    D = frame["D"].to_numpy(dtype=float)
+    for name in UNIQUE_TOKEN_COLUMNS:
+        if name not in frame.columns:
+            continue
+        U = _numeric(frame[name])
+        if U is None or not (np.isfinite(U).all() and (U > 0).all()):
+            continue
+        if np.any(U < D * (1 - 1e-6)):
+            return name
+    return None
+
+
+def effective_data(D, U) -> np.ndarray:
+    """Effective tokens of a run that saw ``D`` tokens drawn from ``U`` unique ones.
+
+    ``D' = U + U R* (1 - exp(-R / R*))`` with ``R = max(D / U - 1, 0)`` repetitions and
+    ``R* = 15.4`` (Muennighoff et al. 2023, Eq. 5, C4 fit). ``D' = D`` at one epoch or
+    less, and a missing or non-positive ``U`` counts as unique data (``D' = D``).
+
+    Examples
+    --------
+    >>> round(float(effective_data(4e9, 1e9) / 1e9), 3)  # four epochs of 1B tokens
+    3.726
+    """
+    D = np.asarray(D, dtype=float)
+    U = np.asarray(U, dtype=float)
+    ok = np.isfinite(U) & (U > 0)
+    U = np.where(ok, U, D)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        R = np.maximum(D / U - 1.0, 0.0)
+    out = U + U * _RD_STAR * -np.expm1(-R / _RD_STAR)
+    return np.where(ok, np.minimum(out, D), D)
 
 
 def scale_matrix(frame: pd.DataFrame) -> np.ndarray:
@@ -125,24 +195,48 @@ def select_features(frame: pd.DataFrame, target: str, *, max_confounding: float 
     for name in frame.columns:
         if name in (target, "N", "D", "config"):
             continue
-        x = _numeric(frame[name])
-        if x is None or not np.isfinite(x).all() or np.ptp(x) == 0:
-            continue
-        varies = pd.Series(x).groupby(codes).nunique().gt(1)
-        if varies.sum() < max(1.0, min_share * varies.size):
-            continue
+        for spec, z in _candidate_columns(frame[name], str(name), codes, S, min_share):
+            if _confounding(z, S) > max_confounding:
+                continue
+            if columns:
+                A = np.column_stack([*columns, S, np.ones(len(z))])
+                coef, *_ = np.linalg.lstsq(A, z, rcond=None)
+                if np.var(z - A @ coef) < 1e-4 * np.var(z):
+                    continue
+            columns.append(z)
+            kept.append(spec)
+    return kept
+
+
+def _as_text(col: pd.Series) -> np.ndarray:
+    """Values as strings, a missing value as ``"<NA>"``."""
+    return col.astype("string").fillna("<NA>").to_numpy(dtype=str)
+
+
+def _varies_inside(x, codes, min_share) -> bool:
+    varies = pd.Series(x).groupby(codes).nunique().gt(1)
+    return bool(varies.sum() >= max(1.0, min_share * varies.size))
+
+
+def _candidate_columns(col: pd.Series, name: str, codes, S, min_share):
+    """``(FeatureSpec, transformed values)`` of one column: none, one, or one per category."""
+    x = _numeric(col)
+    if x is not None:
+        if not np.isfinite(x).all() or np.ptp(x) == 0 or not _varies_inside(x, codes, min_share):
+            return []
         kind, floor = _kind(x, S)
         z = _transform(x, kind, floor, S)
-        if _confounding(z, S) > max_confounding:
-            continue
-        if columns:
-            A = np.column_stack([*columns, S, np.ones(len(z))])
-            coef, *_ = np.linalg.lstsq(A, z, rcond=None)
-            if np.var(z - A @ coef) < 1e-4 * np.var(z):
-                continue
-        columns.append(z)
-        kept.append(FeatureSpec(str(name), kind, floor, float(np.median(z))))
-    return kept
+        return [(FeatureSpec(name, kind, floor, float(np.median(z))), z)]
+    text = _as_text(col)
+    levels = pd.unique(text)
+    if not 2 <= levels.size <= _MAX_LEVELS or not _varies_inside(text, codes, min_share):
+        return []
+    out = []
+    for level in sorted(levels):
+        z = (text == level).astype(float)
+        if np.unique(codes[z > 0]).size >= 2:  # seen in two configurations: a pattern that can transfer
+            out.append((FeatureSpec(name, "cat", 0.0, 0.0, str(level)), z))
+    return out
 
 
 def setting_matrix(frame: pd.DataFrame, specs) -> np.ndarray:
@@ -153,7 +247,7 @@ def setting_matrix(frame: pd.DataFrame, specs) -> np.ndarray:
     KeyError
         If a column the model was fitted on is missing.
     """
-    missing = [s.name for s in specs if s.name not in frame.columns]
+    missing = list(dict.fromkeys(s.name for s in specs if s.name not in frame.columns))
     if missing:
         msg = f"the table lacks columns {missing} that the model was fitted on"
         raise KeyError(msg)
@@ -162,6 +256,9 @@ def setting_matrix(frame: pd.DataFrame, specs) -> np.ndarray:
     S = scale_matrix(frame)
     cols = []
     for s in specs:
+        if s.kind == "cat":
+            cols.append((_as_text(frame[s.name]) == s.level).astype(float))
+            continue
         x = pd.to_numeric(frame[s.name], errors="coerce").to_numpy(dtype=float)
         with np.errstate(all="ignore"):
             z = _transform(x, s.kind, s.floor, S)
