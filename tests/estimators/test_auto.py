@@ -10,7 +10,14 @@ import pytest
 
 from scalingkit.data import read_runs
 from scalingkit.estimators import AutoPredictor, clone, get_predictor
-from scalingkit.estimators._auto_features import effective_data, select_features, unique_token_column
+from scalingkit.estimators._auto_features import (
+    effective_data,
+    extrapolation_ratio,
+    is_identifier,
+    is_outcome,
+    select_features,
+    unique_token_column,
+)
 from scalingkit.estimators._auto_law import CHINCHILLA_PRINTED, LawEnsemble
 from scalingkit.exceptions import NotFittedError
 from scalingkit.laws import KAPLAN_PUBLISHED, get_law
@@ -261,6 +268,74 @@ def test_text_columns_and_scale_proxies_are_ignored(lr_split):
     assert np.all(np.isfinite(model.predict(test_frame)))
 
 
+def test_index_and_outcome_columns_are_ignored(lr_split):
+    train, test = lr_split
+    rng = np.random.default_rng(1)
+    plain = _fit(train)
+
+    def junk(frame, offset):
+        n = len(frame)
+        return frame.assign(**{"Unnamed: 0": np.arange(n) + offset, "row": rng.permutation(n) + offset,
+                               "val_acc": rng.uniform(0.2, 0.8, n), "loss_other": rng.uniform(2, 3, n)})
+
+    model = _fit(read_runs(junk(train.frame, 0)))
+    assert model.feature_names_ == plain.feature_names_ == ["lr"]
+    np.testing.assert_array_equal(model.predict(junk(test.frame, len(train))), plain.predict(test))
+
+
+def test_identifier_and_outcome_rules():
+    assert is_identifier(pd.Series(np.random.default_rng(0).permutation(50)), "k")  # a shuffled row number
+    assert is_identifier(pd.Series([0.5, 1.0, 0.5]), "run_id")
+    assert not is_identifier(pd.Series(np.arange(1, 51) * 1000), "step")  # a counter, larger than a row number
+    assert not is_identifier(pd.Series([1, 2, 2, 3]), "warmup")  # repeated values: a setting
+    assert is_outcome("loss_paloma", "loss")
+    assert is_outcome("ds_boolq", "loss", {"ds_*": "accuracy in [0, 1]"})
+    assert not is_outcome("eval_domain", "loss")
+    assert not is_outcome("lr", "loss", {"lr": "1/step"})
+
+
+def _checkpoint_residuals(transient: bool):
+    """Rows of 4 models x 15 checkpoints; the largest model is seen up to 5 % of its run only."""
+    rows = []
+    for i, N in enumerate(np.geomspace(1e8, 1e9, 4)):
+        for frac in np.geomspace(0.01, 1.0, 15):
+            if i == 3 and frac > 0.05:
+                continue
+            for data in (0, 1):
+                offset = (1.0 if frac <= 0.05 else 0.1) if transient else 0.3 * data
+                rows.append((np.log(N), np.log(20 * N * frac), i, data, offset))
+    a = np.array(rows)
+    S, Z = a[:, :2], np.column_stack([a[:, 2] == k for k in range(4)] + [a[:, 3]]).astype(float)
+    codes = pd.Series(list(zip(a[:, 0], a[:, 1], strict=True))).factorize()[0]
+    return S, Z, a[:, 4], codes
+
+
+def test_offsets_of_early_checkpoints_do_not_pass_the_extrapolation_check():
+    rng = np.random.default_rng(0)
+    # offsets seen only over the largest model's early checkpoints, smaller later on: carrying them hurts
+    assert extrapolation_ratio(*_checkpoint_residuals(True), (0.25, 0.5), rng=rng) > 2.0
+    # a setting's offset that holds at every checkpoint transfers
+    assert extrapolation_ratio(*_checkpoint_residuals(False), (0.25, 0.5), rng=rng) < 0.5
+
+
+def test_extrapolation_check_fades_the_residual(lr_split, monkeypatch):
+    import scalingkit.estimators.auto as auto_module
+
+    train, test = lr_split
+    unchecked = _fit(train, residual_check="none").predict(test)
+    monkeypatch.setattr(auto_module, "extrapolation_ratio", lambda *a, **k: 0.4)
+    np.testing.assert_allclose(_fit(train).predict(test), unchecked)
+    monkeypatch.setattr(auto_module, "extrapolation_ratio", lambda *a, **k: 0.75)
+    half = _fit(train)
+    assert half.gate_ == pytest.approx(0.5 * _fit(train, residual_check="none").gate_)
+    monkeypatch.setattr(auto_module, "extrapolation_ratio", lambda *a, **k: 3.0)
+    faded = _fit(train)
+    assert faded.gate_ == 0.0
+    assert faded.residual_model_ is None
+    parts = faded.predict_components(test)
+    np.testing.assert_array_equal(parts["prediction"], parts["law"])
+
+
 def test_unique_tokens_are_expressed_relative_to_d():
     rows = []
     for n in N_GRID[:4]:
@@ -306,6 +381,7 @@ def test_not_fitted_error():
     ("free_law", "yes", "a bool"),
     ("cv_fractions", (0.0, 0.5), "a non-empty tuple of floats in the range (0, 1)"),
     ("cv_fractions", (), "a non-empty tuple of floats in the range (0, 1)"),
+    ("residual_check", "maybe", "one of 'extrapolation', 'none'"),
 ])
 def test_invalid_parameters(pure_split, param, value, expected):
     train, _ = pure_split

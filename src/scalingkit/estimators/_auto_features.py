@@ -1,6 +1,8 @@
 """Features of `AutoPredictor`: which run settings the residual may use, and the gate.
 
-A *run setting* is a column other than the target, N, D and ``config`` that
+A *run setting* is a column other than the target, N, D and ``config``, not an
+identifier (`is_identifier`: ``Unnamed: 0``, ``index``, ``run_id``, a row number) nor an
+outcome (`is_outcome`: another loss, an accuracy, a score), that
 
 1. varies inside configurations (a configuration is a ``config`` value, else an (N, D)
    pair) in at least 5 % of them: learning rate, batch size, checkpoint step, mixture,
@@ -27,7 +29,9 @@ effective data ``D' = U + U R* (1 - exp(-(D/U - 1) / R*))`` of Muennighoff et al
 
 from __future__ import annotations
 
+import fnmatch
 import math
+import re
 import warnings
 from typing import NamedTuple
 
@@ -37,10 +41,21 @@ from scipy.stats import spearmanr
 
 from ..laws import DATA_CONSTRAINED_PUBLISHED
 
-__all__ = ["UNIQUE_TOKEN_COLUMNS", "FeatureSpec", "config_codes", "effective_data", "partial_r2", "scale_matrix",
-           "select_features", "setting_matrix", "unique_token_column"]
+__all__ = ["UNIQUE_TOKEN_COLUMNS", "FeatureSpec", "config_codes", "effective_data", "extrapolation_ratio",
+           "is_identifier", "is_outcome", "partial_r2", "scale_matrix", "select_features", "setting_matrix",
+           "unique_token_column"]
 
 _SAME_UNITS = math.log(10.0)
+
+#: Names read as row or run identifiers (case-insensitive, whole name): ``Unnamed: 0`` (pandas'
+#: unnamed index), ``index``, ``id``, ``run_id``, ``level_0``...
+_IDENTIFIER_NAME = re.compile(r"^(unnamed:?\s*\d*|index|idx|id|row|row_?(id|index|num(ber)?)|level_\d+|.*[_ ]id)$",
+                              re.IGNORECASE)
+
+#: Words that mark a column as an outcome of the run (a loss, a score), not a setting.
+_OUTCOME_WORDS = re.compile(r"(^|[_\W])(loss|losses|ppl|perplexity|acc|accuracy|bpb|bpc|score|lo95|hi95|"
+                            r"err|error)([_\W]|$)", re.IGNORECASE)
+_OUTCOME_UNITS = re.compile(r"nats|bits|accuracy|perplexity|cross-entropy|score", re.IGNORECASE)
 
 #: Column names read as the unique training tokens of a run: the library's ``unique_tokens``
 #: (the input of the ``data_constrained`` law) and the ReScaL release's ``uD``.
@@ -171,7 +186,7 @@ def _confounding(z, S) -> float:
 
 
 def select_features(frame: pd.DataFrame, target: str, *, max_confounding: float = 0.5,
-                    min_share: float = 0.05) -> list[FeatureSpec]:
+                    min_share: float = 0.05, units=None) -> list[FeatureSpec]:
     """The run settings of a training frame (see the module docstring).
 
     Parameters
@@ -184,6 +199,9 @@ def select_features(frame: pd.DataFrame, target: str, *, max_confounding: float 
         Largest allowed ``|Spearman|`` with log N or log D.
     min_share : float, default=0.05
         Share of configurations in which a column must vary (at least one).
+    units : dict or None, default=None
+        Units of columns (a `RunsMeta`'s ``units``, keys may be globs such as ``"loss_*"``);
+        a column with the target's unit, or a unit of a loss or score, is an outcome.
 
     Returns
     -------
@@ -194,6 +212,8 @@ def select_features(frame: pd.DataFrame, target: str, *, max_confounding: float 
     kept, columns = [], []
     for name in frame.columns:
         if name in (target, "N", "D", "config"):
+            continue
+        if is_identifier(frame[name], str(name)) or is_outcome(str(name), target, units):
             continue
         for spec, z in _candidate_columns(frame[name], str(name), codes, S, min_share):
             if _confounding(z, S) > max_confounding:
@@ -206,6 +226,63 @@ def select_features(frame: pd.DataFrame, target: str, *, max_confounding: float 
             columns.append(z)
             kept.append(spec)
     return kept
+
+
+def is_identifier(col: pd.Series, name: str) -> bool:
+    """Whether a column identifies rows or runs rather than setting them.
+
+    True for a name like an index or an id (``Unnamed: 0``, ``index``, ``id``,
+    ``run_id``...) and for a non-negative integer column with a distinct value in every
+    row whose values stay below 20 times the number of rows: a row number, possibly of
+    a larger table (a counter of tokens or steps is unique per row too but much larger).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> is_identifier(pd.Series([3, 0, 7, 5]), "k"), is_identifier(pd.Series([1e9, 2e9, 4e9, 8e9]), "tokens_seen")
+    (True, False)
+    """
+    if _IDENTIFIER_NAME.match(name.strip()):
+        return True
+    x = _numeric(col)
+    if x is None or len(x) < 3 or not np.isfinite(x).all() or np.any(x != np.round(x)):
+        return False
+    return bool(x.min() >= 0 and np.unique(x).size == len(x) and x.max() < 20 * len(x))
+
+
+def is_outcome(name: str, target: str, units=None) -> bool:
+    """Whether a column is an outcome of the run (another loss, a score) rather than a setting.
+
+    A column named like a loss, perplexity, accuracy, score, evaluation or error (as a
+    word of its name: ``loss_c4_val``, ``val_acc``, ``ds_boolq_acc``), or whose unit in
+    ``units`` (exact name or glob key) is the target's unit or a unit of a loss or score
+    (nats, bits, accuracy, perplexity).
+
+    Examples
+    --------
+    >>> is_outcome("loss_openlm_val", "loss_c4_val"), is_outcome("lr", "loss")
+    (True, False)
+    >>> is_outcome("ds_boolq", "loss", {"ds_*": "accuracy in [0, 1]"})
+    True
+    """
+    if name != target and _OUTCOME_WORDS.search(name):
+        return True
+    if not units:
+        return False
+
+    def unit_of(col):
+        if col in units:
+            return str(units[col])
+        for key, unit in units.items():
+            if any(c in str(key) for c in "*?[") and fnmatch.fnmatchcase(col, str(key)):
+                return str(unit)
+        return None
+
+    unit = unit_of(name)
+    if unit is None:
+        return False
+    target_unit = unit_of(target)
+    return bool(_OUTCOME_UNITS.search(unit) or (target_unit is not None and unit == target_unit))
 
 
 def _as_text(col: pd.Series) -> np.ndarray:
@@ -310,3 +387,60 @@ def partial_r2(S, Z, ly, codes, *, rng, n_estimators=30, max_rows=4000, n_jobs=N
     if not sse_scale > 0:
         return 0.0
     return max(0.0, 1.0 - sse_full / sse_scale)
+
+
+def extrapolation_ratio(S, Z, residual, codes, fractions, *, rng, n_estimators=30, max_rows=4000, max_scales=4,
+                        n_jobs=None) -> float:
+    """How the residual forest does when carried to costlier rows, against no residual.
+
+    Two kinds of folds, each fitting a forest on ``[Z, S]`` to ``residual`` (the target
+    minus the law) and predicting held-out rows, the shape of the real task:
+
+    - *cost folds*: for each ``q`` in ``fractions``, fit on the cheapest ``q`` of the
+      configurations by ``N D`` and predict the costlier ones;
+    - *data folds*: the largest N of the training rows was seen over a span of log D
+      (its early checkpoints, or its shortest runs, only). For each of the next
+      ``max_scales`` N, fit on every row except that N's rows beyond the same span from
+      its smallest D, and predict those: can an offset seen over that span be carried to
+      the later checkpoints (longer runs) of the same model, as the forest does for the
+      largest model?
+
+    Returns the larger of the two ``SSE_forest / SSE_zero`` ratios over the held-out rows
+    of each kind: below 1 the residual's pattern transfers, above 1 it hurts. NaN when no
+    fold can be formed.
+    """
+    if len(residual) > max_rows:
+        keep = np.sort(rng.choice(len(residual), size=max_rows, replace=False))
+        S, Z, residual, codes = S[keep], Z[keep], residual[keep], codes[keep]
+    F = np.column_stack([Z, S])
+    seed = int(rng.integers(2**31 - 1))
+    cost = pd.Series(S.sum(axis=1)).groupby(codes).max()
+    ranked = cost.sort_values(kind="stable").index.to_numpy()
+    cost_folds = []
+    for q in fractions:
+        k = int(round(q * ranked.size))
+        if k >= 2 and ranked.size - k >= 2:
+            cost_folds.append(~np.isin(codes, ranked[:k]))
+    data_folds = []
+    logN, logD = np.round(S[:, 0], 6), S[:, 1]
+    sizes = np.unique(logN)[::-1]
+    if sizes.size >= 2:
+        top = logN == sizes[0]
+        span = float(logD[top].max() - logD[top].min())  # how far along D the largest model was seen
+        for n in sizes[1:]:
+            at = logN == n
+            held = at & (logD > logD[at].min() + span + 1e-9)
+            if held.any() and (at & ~held).any():
+                data_folds.append(held)
+            if len(data_folds) >= max_scales:
+                break
+    ratios = []
+    for folds in (cost_folds, data_folds):
+        sse_forest = sse_zero = 0.0
+        for held in folds:
+            pred = _forest(n_estimators, seed, n_jobs).fit(F[~held], residual[~held]).predict(F[held])
+            sse_forest += float(np.sum((residual[held] - pred) ** 2))
+            sse_zero += float(np.sum(residual[held] ** 2))
+        if sse_zero > 0:
+            ratios.append(sse_forest / sse_zero)
+    return max(ratios) if ratios else math.nan

@@ -16,6 +16,11 @@
 - ``a`` is a gate: how much the settings explain beyond scale on configurations held out
   from fitting (grouped cross-validation inside the training set), passed through
   ReScaL's sigmoid. Data whose settings carry no transferable signal get the law alone.
+  The gate then fades (``a * clip(2 (1 - r), 0, 1)``) when ``r``, the forest's error on
+  costlier rows over the error of no residual, exceeds 1/2 in extrapolation folds: cheapest
+  configurations to costlier ones, and each model seen only over the span of D the
+  largest model was seen to its later checkpoints (an early-checkpoint offset of the
+  largest model is not carried to checkpoints it never reached).
 
 With a unique-tokens column (repeated data), the laws read Muennighoff et al.'s effective
 tokens instead of D.
@@ -32,6 +37,7 @@ from scipy.special import expit
 from ._auto_features import (
     config_codes,
     effective_data,
+    extrapolation_ratio,
     partial_r2,
     scale_matrix,
     select_features,
@@ -130,6 +136,12 @@ class AutoPredictor(BasePredictor):
         Rows drawn for the gate's cross-validation on large tables.
     n_jobs : int or None, default=None
         Threads of the forests.
+    residual_check : {"extrapolation", "none"}, default="extrapolation"
+        ``"extrapolation"``: multiply the gate by ``clip(2 (1 - r), 0, 1)``, ``r`` being
+        the squared error the residual forest leaves on costlier rows in extrapolation
+        folds over that of no residual (`extrapolation_ratio`): a residual that does not
+        remove at least half of that error fades, one that adds error is dropped;
+        ``"none"``: no check.
 
     Attributes
     ----------
@@ -155,8 +167,11 @@ class AutoPredictor(BasePredictor):
     partial_r2_ : float
         Share of the scale-only error the settings remove on held-out configurations
         (NaN when there are no settings).
+    extrapolation_ratio_ : float
+        ``r`` of the extrapolation check (NaN when not run: no settings, closed gate,
+        ``residual_check="none"`` or no fold).
     gate_ : float
-        Weight ``a`` of the residual, in [0, 1].
+        Weight ``a`` of the residual, in [0, 1], after the extrapolation check.
     residual_model_ : sklearn.ensemble.RandomForestRegressor or None
         Forest on ``[settings, log N, log D]`` predicting ``y - f``; None without settings
         or when the gate is below 1e-3.
@@ -167,7 +182,9 @@ class AutoPredictor(BasePredictor):
     -----
     ``predict`` reads only N, D, the unique-tokens column (a missing value counts as one
     epoch) and the setting columns; the target column of the table it is given is never
-    read. ``config`` and text columns with more than 32 values (run names) are ignored. The shrunk members, their
+    read. ``config``, text columns with more than 32 values (run names), identifiers (an
+    index or id column, a row number) and outcomes (other losses, accuracies, scores,
+    columns whose unit in the table's meta is a loss or score unit) are ignored. The shrunk members, their
     box and the prior follow ReScaL (PROTOCOL.md section 3); the free candidate, the
     inner extrapolation folds, the validated reach, the identifiability rule, the
     feature transforms, the grouped gate and the scale-aware residual are ours.
@@ -199,11 +216,13 @@ class AutoPredictor(BasePredictor):
         "box": _real(0, math.inf), "top_k": _int_at_least(1), "min_levels": _int_at_least(2),
         "max_confounding": _real(0, 1, low_open=False), "gate_threshold": _real(0, 1, low_open=False),
         "gate_steepness": _real(0, math.inf), "n_estimators": _int_at_least(1), "max_gate_rows": _int_at_least(10),
+        "residual_check": _one_of("extrapolation", "none"),
     }
 
     def __init__(self, *, random_state=None, weighting="inverse-mse", trust="validated", T=0.1, free_law=True,
                  cv_fractions=(0.25, 0.5), effective_data=True, box=0.3, top_k=5, min_levels=3, max_confounding=0.5,
-                 gate_threshold=0.5, gate_steepness=20.0, n_estimators=200, max_gate_rows=4000, n_jobs=None):
+                 gate_threshold=0.5, gate_steepness=20.0, n_estimators=200, max_gate_rows=4000, n_jobs=None,
+                 residual_check="extrapolation"):
         self.random_state = random_state
         self.weighting = weighting
         self.trust = trust
@@ -220,6 +239,7 @@ class AutoPredictor(BasePredictor):
         self.n_estimators = n_estimators
         self.max_gate_rows = max_gate_rows
         self.n_jobs = n_jobs
+        self.residual_check = residual_check
 
     # -- fitting ------------------------------------------------------------------------------
     def fit(self, table, y=None):
@@ -253,9 +273,11 @@ class AutoPredictor(BasePredictor):
         self._fit_law(table.N, self._law_data(frame), y)
         codes = config_codes(frame)
         self.n_configs_ = int(np.unique(codes).size)
-        self.feature_specs_ = select_features(frame, table.target, max_confounding=self.max_confounding)
+        units = getattr(getattr(table, "meta", None), "units", None)
+        self.feature_specs_ = select_features(frame, table.target, max_confounding=self.max_confounding, units=units)
         self.feature_names_ = [s.label for s in self.feature_specs_]
         self.partial_r2_, self.gate_, self.residual_model_ = math.nan, 0.0, None
+        self.extrapolation_ratio_ = math.nan
         if not self.feature_specs_:
             return self
         S, Z = scale_matrix(frame), setting_matrix(frame, self.feature_specs_)
@@ -266,6 +288,14 @@ class AutoPredictor(BasePredictor):
         if self.gate_ < 1e-3:  # the residual would not move any prediction by more than 0.1 % of itself
             return self
         residual = y - self.law_.predict(table.N, self._law_data(frame))
+        if self.residual_check == "extrapolation":
+            self.extrapolation_ratio_ = extrapolation_ratio(
+                S, Z, residual, codes, self.cv_fractions, rng=rng, n_estimators=min(self.n_estimators, _GATE_TREES),
+                max_rows=self.max_gate_rows, n_jobs=self.n_jobs)
+            if self.extrapolation_ratio_ > 0.5:  # the pattern does not clearly help costlier rows: fade it out
+                self.gate_ *= float(np.clip(2.0 * (1.0 - self.extrapolation_ratio_), 0.0, 1.0))
+                if self.gate_ < 1e-3:
+                    return self
         self.residual_model_ = self._forest(rng).fit(np.column_stack([Z, S]), residual)
         return self
 
