@@ -17,7 +17,7 @@ from ._impute import LowRankImputer
 from ._pca import PrincipalComponents
 from ._sigmoid import LINKS, LOSSES, fit_link
 
-__all__ = ["BASE_BENCHMARKS", "INSTRUCT_BENCHMARKS", "ObservationalPredictor", "resolve_benchmarks"]
+__all__ = ["BASE_BENCHMARKS", "INSTRUCT_BENCHMARKS", "ObservationalPredictor", "pc_scores", "resolve_benchmarks"]
 
 #: The 8 standard benchmarks of base models (Open LLM Leaderboard v1 + XWinograd + HumanEval).
 BASE_BENCHMARKS = ("MMLU", "ARC-C", "HellaSwag", "Winograd", "TruthfulQA", "GSM8K", "XWinograd", "HumanEval")
@@ -64,6 +64,23 @@ def _int_range(lo, hi=None):
 def _bounds(v):
     ok = isinstance(v, (tuple, list)) and len(v) == 2 and all(isinstance(x, (int, float)) for x in v) and v[0] <= v[1]
     return ok, "a (low, high) pair with low <= high"
+
+
+def pc_scores(frame: pd.DataFrame, benchmarks, imputer, pca) -> pd.DataFrame:
+    """Principal-component scores of the models in ``frame`` against a fitted imputer and basis.
+
+    Raises
+    ------
+    ValueError
+        If a benchmark column is missing from ``frame``.
+    """
+    missing = [c for c in benchmarks if c not in frame.columns]
+    if missing:
+        msg = f"benchmark column(s) {missing} missing from the table to predict"
+        raise ValueError(msg)
+    B = frame[benchmarks].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    pcs = pca.transform(imputer.transform(B))
+    return pd.DataFrame(pcs, index=frame.index, columns=[f"PC-{i + 1}" for i in range(pcs.shape[1])])
 
 
 class ObservationalPredictor(BasePredictor):
@@ -245,13 +262,7 @@ class ObservationalPredictor(BasePredictor):
         frame = self._check_frame(frame)
         if self.x_col is not None:
             return pd.DataFrame({self.feature_names_[0]: self._log_x(frame)}, index=frame.index)
-        missing = [c for c in self.benchmarks_ if c not in frame.columns]
-        if missing:
-            msg = f"benchmark column(s) {missing} missing from the table to predict"
-            raise ValueError(msg)
-        B = frame[self.benchmarks_].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
-        pcs = self.pca_.transform(self.imputer_.transform(B))
-        return pd.DataFrame(pcs, index=frame.index, columns=[f"PC-{i + 1}" for i in range(pcs.shape[1])])
+        return pc_scores(frame, self.benchmarks_, self.imputer_, self.pca_)
 
     def predict(self, frame: pd.DataFrame) -> np.ndarray:
         """Predicted target for every row of ``frame`` (the target column is not read).

@@ -13,7 +13,7 @@ from ..estimators._base import BasePredictor, check_is_fitted
 from ..exceptions import ConvergenceWarning
 from ._impute import LowRankImputer
 from ._pca import PrincipalComponents
-from ._predictor import ObservationalPredictor, resolve_benchmarks
+from ._predictor import ObservationalPredictor, pc_scores, resolve_benchmarks
 from ._sigmoid import fit_link
 
 __all__ = ["StackedObservationalPredictor", "simplex_least_squares"]
@@ -294,13 +294,7 @@ class StackedObservationalPredictor(BasePredictor):
         """Principal-component scores of new models against the training basis."""
         check_is_fitted(self)
         ObservationalPredictor._check_frame(frame)
-        missing = [c for c in self.benchmarks_ if c not in frame.columns]
-        if missing:
-            msg = f"benchmark column(s) {missing} missing from the table to predict"
-            raise ValueError(msg)
-        B = frame[self.benchmarks_].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
-        pcs = self.pca_.transform(self.imputer_.transform(B))
-        return pd.DataFrame(pcs, index=frame.index, columns=[f"PC-{i + 1}" for i in range(pcs.shape[1])])
+        return pc_scores(frame, self.benchmarks_, self.imputer_, self.pca_)
 
     def predict(self, frame: pd.DataFrame) -> np.ndarray:
         """Weighted average of the members' predictions (the target column is not read).
