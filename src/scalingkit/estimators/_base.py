@@ -3,10 +3,43 @@
 from __future__ import annotations
 
 import inspect
+import math
+from numbers import Integral, Real
+
+import numpy as np
 
 from ..exceptions import NotFittedError
 
-__all__ = ["BasePredictor", "check_is_fitted"]
+__all__ = ["BasePredictor", "boolean", "check_is_fitted", "int_at_least", "one_of", "real_in"]
+
+
+# Parameter constraints: each returns ``(ok, expected)`` for `BasePredictor._validate_params`.
+def real_in(low, high, *, low_open=True):
+    """A finite real in ``(low, high]`` (``[low, high]`` with ``low_open=False``)."""
+    def check(v):
+        ok = isinstance(v, Real) and not isinstance(v, bool) and math.isfinite(v)
+        ok = ok and (v > low if low_open else v >= low) and v <= high
+        return ok, f"a float in the range {'(' if low_open else '['}{low}, {high}]"
+    return check
+
+
+def int_at_least(k):
+    """An int (not a bool) of at least ``k``."""
+    def check(v):
+        return isinstance(v, Integral) and not isinstance(v, bool) and v >= k, f"an int in the range [{k}, inf)"
+    return check
+
+
+def one_of(*options):
+    """One of the strings ``options``."""
+    def check(v):
+        return isinstance(v, str) and v in options, "one of " + ", ".join(repr(o) for o in options)
+    return check
+
+
+def boolean(v):
+    """A Python or numpy bool."""
+    return isinstance(v, (bool, np.bool_)), "a bool"
 
 
 class BasePredictor:

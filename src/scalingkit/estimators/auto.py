@@ -45,7 +45,7 @@ from ._auto_features import (
     unique_token_column,
 )
 from ._auto_law import LawEnsemble
-from ._base import BasePredictor, check_is_fitted
+from ._base import BasePredictor, boolean, check_is_fitted, int_at_least, one_of, real_in
 from ._features import as_fit_table, frame_of
 from ._registry import register_predictor
 
@@ -55,30 +55,6 @@ __all__ = ["AutoPredictor"]
 #: R2 with 30 trees is within 0.1 of its 100-tree value in 49, at a third of the cost (in the 50th,
 #: datablations rho=0.4, 0.59 against 0.38, which flips that gate: forest noise near the threshold).
 _GATE_TREES = 30
-
-
-def _real(low, high, *, low_open=True):
-    def check(v):
-        ok = isinstance(v, Real) and not isinstance(v, bool) and math.isfinite(v)
-        ok = ok and (v > low if low_open else v >= low) and v <= high
-        return ok, f"a float in the range {'(' if low_open else '['}{low}, {high}]"
-    return check
-
-
-def _int_at_least(k):
-    def check(v):
-        return isinstance(v, Integral) and not isinstance(v, bool) and v >= k, f"an int in the range [{k}, inf)"
-    return check
-
-
-def _one_of(*options):
-    def check(v):
-        return isinstance(v, str) and v in options, "one of " + ", ".join(repr(o) for o in options)
-    return check
-
-
-def _boolean(v):
-    return isinstance(v, (bool, np.bool_)), "a bool"
 
 
 def _fractions(v):
@@ -211,12 +187,12 @@ class AutoPredictor(BasePredictor):
     """
 
     _parameter_constraints = {
-        "weighting": _one_of("inverse-mse", "softmax", "in-sample"), "trust": _one_of("validated", "full"),
-        "T": _real(0, math.inf), "free_law": _boolean, "cv_fractions": _fractions, "effective_data": _boolean,
-        "box": _real(0, math.inf), "top_k": _int_at_least(1), "min_levels": _int_at_least(2),
-        "max_confounding": _real(0, 1, low_open=False), "gate_threshold": _real(0, 1, low_open=False),
-        "gate_steepness": _real(0, math.inf), "n_estimators": _int_at_least(1), "max_gate_rows": _int_at_least(10),
-        "residual_check": _one_of("extrapolation", "none"),
+        "weighting": one_of("inverse-mse", "softmax", "in-sample"), "trust": one_of("validated", "full"),
+        "T": real_in(0, math.inf), "free_law": boolean, "cv_fractions": _fractions, "effective_data": boolean,
+        "box": real_in(0, math.inf), "top_k": int_at_least(1), "min_levels": int_at_least(2),
+        "max_confounding": real_in(0, 1, low_open=False), "gate_threshold": real_in(0, 1, low_open=False),
+        "gate_steepness": real_in(0, math.inf), "n_estimators": int_at_least(1), "max_gate_rows": int_at_least(10),
+        "residual_check": one_of("extrapolation", "none"),
     }
 
     def __init__(self, *, random_state=None, weighting="inverse-mse", trust="validated", T=0.1, free_law=True,

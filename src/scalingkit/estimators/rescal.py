@@ -11,12 +11,12 @@ section 3.
 from __future__ import annotations
 
 import math
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
 from scipy.special import expit
 
-from ._base import BasePredictor, check_is_fitted
+from ._base import BasePredictor, check_is_fitted, int_at_least
 from ._features import as_fit_table, feature_matrix, frame_of, law_inputs, numeric_feature_names
 from ._law_ensemble import build_members, cv_mape, data_constraint_rows, softmax_weights
 
@@ -31,12 +31,6 @@ def _positive(v):
 def _finite(v):
     ok = isinstance(v, Real) and not isinstance(v, bool) and math.isfinite(v)
     return ok, "a finite float"
-
-
-def _int_at_least(k):
-    def check(v):
-        return isinstance(v, Integral) and not isinstance(v, bool) and v >= k, f"an int in the range [{k}, inf)"
-    return check
 
 
 def _laws(v):
@@ -131,8 +125,8 @@ class ReScaL(BasePredictor):
     """
 
     _parameter_constraints = {
-        "T": _positive, "s": _finite, "n_folds": _int_at_least(2), "top_k": _int_at_least(1),
-        "n_estimators": _int_at_least(1), "laws": _laws,
+        "T": _positive, "s": _finite, "n_folds": int_at_least(2), "top_k": int_at_least(1),
+        "n_estimators": int_at_least(1), "laws": _laws,
         "gradient": lambda v: (v in ("analytic", "numeric"), "one of 'analytic', 'numeric'"),
         "legacy_int64_nd": lambda v: (isinstance(v, bool), "a bool"),
     }
