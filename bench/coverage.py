@@ -44,7 +44,8 @@ from scalingkit.estimators import LawPredictor, get_predictor
 from scalingkit.evaluation import RESCAL_RHOS, ComputeSplit, RescalSplit
 from scalingkit.uncertainty import IntervalPredictor
 
-OTHER = ("chinchilla_epoch", "datablations", "overtraining", "steplaw_dense", "steplaw_moe", "ncpl_marin")
+OTHER = ("chinchilla_epoch", "datablations", "datablations_curves", "overtraining", "overtraining_grid",
+         "steplaw_dense", "steplaw_moe", "ncpl_marin")
 METHODS = {"auto+conformal": ("auto", "conformal"), "chinchilla+delta": ("chinchilla", "delta")}
 
 

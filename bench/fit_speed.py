@@ -84,9 +84,10 @@ def main(argv=None):
     print(f"objective  loop: {f_loop:.10g}   scalingkit: {res.objective:.10g}   "
           f"relative difference (scalingkit - loop) / loop: {(res.objective - f_loop) / f_loop:+.2e}")
     e, a, b, alpha, beta = x_loop
-    print("params loop:       E=%.4f A=%.1f B=%.1f alpha=%.4f beta=%.4f" % (np.exp(e), np.exp(a), np.exp(b), alpha, beta))
+    print(f"params loop:       E={np.exp(e):.4f} A={np.exp(a):.1f} B={np.exp(b):.1f} alpha={alpha:.4f} beta={beta:.4f}")
     p = res.params
-    print("params scalingkit: E=%.4f A=%.1f B=%.1f alpha=%.4f beta=%.4f" % (p["E"], p["A"], p["B"], p["alpha"], p["beta"]))
+    print(f"params scalingkit: E={p['E']:.4f} A={p['A']:.1f} B={p['B']:.1f} "
+          f"alpha={p['alpha']:.4f} beta={p['beta']:.4f}")
 
 
 if __name__ == "__main__":

@@ -91,7 +91,8 @@ def run_demo(*, dataset=None, laws=None, train_fraction=0.7, test_fraction=0.15,
         get_law(name)
     train_idx, test_idx = compute_split(table, train_fraction=train_fraction, test_fraction=test_fraction)
     train, test = table.subset(train_idx), table.subset(test_idx)
-    subtitle = (f"{len(table)} runs; train = cheapest {train_fraction:.0%} by 6ND, test = costliest {test_fraction:.0%}; "
+    subtitle = (f"{len(table)} runs; train = cheapest {train_fraction:.0%} by 6ND, "
+                f"test = costliest {test_fraction:.0%}; "
                 "objective: Huber(delta=1e-3) on log loss")
     rows, notes, preds = [], [], {"N": test.N, "D": test.D, "actual": test.y}
     fitted = {}

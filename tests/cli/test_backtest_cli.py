@@ -10,30 +10,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scalingkit.estimators import BasePredictor, LawPredictor, _registry, register_predictor
+from scalingkit._testing import LogLinearPredictor
+from scalingkit.estimators import LawPredictor, _registry, register_predictor
 
 REQUIRED = ["dataset", "rho", "method", "mape", "mae", "rmse", "spearman", "n_train", "n_test"]
-
-
-class LogLinear(BasePredictor):
-    """log loss = a + b log N + c log D by least squares (fast and deterministic)."""
-
-    def __init__(self):
-        pass
-
-    def fit(self, table):
-        X = np.column_stack([np.ones(len(table)), np.log(table.N), np.log(table.D)])
-        self.coef_ = np.linalg.lstsq(X, np.log(table.y), rcond=None)[0]
-        return self
-
-    def predict(self, table):
-        return np.exp(self.coef_[0] + self.coef_[1] * np.log(table.N) + self.coef_[2] * np.log(table.D))
 
 
 @pytest.fixture(autouse=True)
 def _fast_methods(monkeypatch):
     monkeypatch.setattr(_registry, "_PREDICTORS", dict(_registry._PREDICTORS))
-    register_predictor("loglinear_test", LogLinear, description="log-linear least squares (tests)")
+    register_predictor("loglinear_test", LogLinearPredictor, description="log-linear least squares (tests)")
     register_predictor("fast_kaplan", lambda: LawPredictor(law="kaplan", n_starts=8))
 
 

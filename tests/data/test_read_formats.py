@@ -170,7 +170,8 @@ def test_dense1_from_shared_data():
     n_files = len(list(folder.glob("*.csv")))
     assert len(table) >= n_files - 1
     assert table.n_distinct("config") == n_files
-    assert np.all(table.N > 0) and np.all(table.D > 0)
+    assert np.all(table.N > 0)
+    assert np.all(table.D > 0)
     assert "duplicate" in table.meta.notes
 
 

@@ -42,7 +42,8 @@ def test_every_format_round_trips(tmp_path, frame, suffix):
     np.testing.assert_allclose(table.D, frame["tokens"])
     np.testing.assert_allclose(table.y, frame["val_loss"])
     assert table.target == "val_loss"
-    assert "lr" in table.columns and "optimizer" in table.columns
+    assert "lr" in table.columns
+    assert "optimizer" in table.columns
 
 
 def test_folder_of_per_configuration_files(tmp_path):
@@ -79,7 +80,10 @@ def test_missing_column_names_flag_and_columns(tmp_path, frame):
     with pytest.raises(DataValidationError) as exc:
         read_runs(path, d_col="tokens", target="val_loss")
     msg = str(exc.value)
-    assert "runs.csv" in msg and "'N'" in msg and "--n-col" in msg and "params" in msg
+    assert "runs.csv" in msg
+    assert "'N'" in msg
+    assert "--n-col" in msg
+    assert "params" in msg
 
 
 @pytest.mark.parametrize(
@@ -98,7 +102,8 @@ def test_bad_values_name_file_column_row_and_value(tmp_path, frame, column, valu
     canonical = {"params": "N", "tokens": "D"}.get(column, column)
     assert "runs.csv" in msg
     assert f"'{column}'" in msg or f"'{canonical}'" in msg
-    assert "row 4" in msg and "line 6" in msg
+    assert "row 4" in msg
+    assert "line 6" in msg
     assert expected in msg
     assert exc.value.row == 4
 

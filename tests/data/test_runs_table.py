@@ -24,14 +24,16 @@ def test_arrays_are_float_copies(table):
     n[0] = -1.0
     assert table.N[0] == 1e8
     for arr in (table.N, table.D, table.y):
-        assert arr.dtype == np.float64 and arr.shape == (len(table),)
+        assert arr.dtype == np.float64
+        assert arr.shape == (len(table),)
 
 
 def test_frame_view_cannot_change_the_table(table):
     view = table.frame
     view["N"] = 0.0
     view.loc[1, "loss"] = 99.0
-    assert table.N.min() > 0 and table.y[1] != 99.0
+    assert table.N.min() > 0
+    assert table.y[1] != 99.0
     copy = table.to_frame()
     copy.loc[0, "D"] = 1.0
     assert table.D[0] == 2e9
@@ -63,7 +65,8 @@ def test_inputs_unknown_name_lists_available(table):
         table.inputs(["N", "unique_tokens"])
     msg = str(exc.value)
     assert "runs.csv: missing column 'unique_tokens'" in msg
-    assert "columns present: N, D, loss, lr, family" in msg and "C = 6 * N * D" in msg
+    assert "columns present: N, D, loss, lr, family" in msg
+    assert "C = 6 * N * D" in msg
     assert exc.value.column == "unique_tokens"
 
 
@@ -85,13 +88,15 @@ def test_subset_positions_and_masks(table, index):
     sub = table.subset(index)
     expected = table.to_frame().iloc[np.flatnonzero(index) if np.asarray(index).dtype == bool else index]
     pd.testing.assert_frame_equal(sub.frame, expected.reset_index(drop=True))
-    assert sub.target == table.target and sub.meta is table.meta
+    assert sub.target == table.target
+    assert sub.meta is table.meta
 
 
 def test_subset_slice_and_empty(table):
     assert len(table.subset(slice(0, 2))) == 2
     empty = table.subset([])
-    assert len(empty) == 0 and empty.describe()["N_range"] is None
+    assert len(empty) == 0
+    assert empty.describe()["N_range"] is None
 
 
 def test_subset_rejects_bad_indices(table):
@@ -114,7 +119,8 @@ def test_check_distinct_message(runs):
     msg = str(exc.value)
     assert msg.startswith("too few distinct values of 'N' for law 'chinchilla': need at least 2, got 1 (value 1e8)")
     assert "Hint:" in msg
-    assert exc.value.column == "N" and exc.value.value == 1
+    assert exc.value.column == "N"
+    assert exc.value.value == 1
 
 
 def test_check_distinct_lists_a_few_values_and_chains(table):
@@ -125,9 +131,12 @@ def test_check_distinct_lists_a_few_values_and_chains(table):
 
 def test_describe(table):
     d = table.describe()
-    assert d["rows"] == 6 and d["columns"] == list(table.columns)
-    assert d["N_range"] == [1e8, 4e8] and d["D_range"] == [2e9, 1.2e10]
-    assert d["target"] == "loss" and d["target_range"] == pytest.approx([3.0, 3.5])
+    assert d["rows"] == 6
+    assert d["columns"] == list(table.columns)
+    assert d["N_range"] == [1e8, 4e8]
+    assert d["D_range"] == [2e9, 1.2e10]
+    assert d["target"] == "loss"
+    assert d["target_range"] == pytest.approx([3.0, 3.5])
     assert (d["distinct_N"], d["distinct_D"]) == (3, 6)
     assert (d["source"], d["n_convention"]) == ("runs.csv", "total")
     assert d["units"] == {"N": "parameters", "D": "tokens"}
@@ -144,9 +153,11 @@ def test_constructor_validates(runs):
 
 def test_with_frame_and_with_meta(table):
     other = table.with_frame(table.frame.iloc[:2])
-    assert len(other) == 2 and other.meta is table.meta
+    assert len(other) == 2
+    assert other.meta is table.meta
     renamed = table.with_meta(source="elsewhere")
-    assert renamed.meta.source == "elsewhere" and table.meta.source == "runs.csv"
+    assert renamed.meta.source == "elsewhere"
+    assert table.meta.source == "runs.csv"
 
 
 def test_runs_meta_is_frozen_and_checked():

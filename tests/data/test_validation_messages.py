@@ -43,7 +43,8 @@ def test_missing_required_column(write_csv, role, kwargs, flag, hint):
     msg = str(err)
     assert msg.startswith(f"{path}: missing required column '{column}' (set by {flag}); ")
     assert "columns present: N, D, loss, family." in msg
-    assert f"Hint: " in msg and hint in msg
+    assert "Hint: " in msg
+    assert hint in msg
     assert (err.source, err.column) == (str(path), column)
 
 
@@ -86,7 +87,8 @@ def test_non_positive_or_infinite_values(write_csv, line, column, got):
     path = write_csv(_with(1, line))
     err = _raises(path)
     assert f"{path}, column '{column}', row 1 (line 3): expected a finite value > 0, got {got}." in str(err)
-    assert err.row == 1 and err.column == column
+    assert err.row == 1
+    assert err.column == column
 
 
 def test_nan_raises_by_default_naming_first_row(write_csv):
@@ -107,7 +109,8 @@ def test_nan_policy_omit_drops_and_notes(write_csv):
 def test_nan_omit_everything_is_an_empty_table_error(write_csv):
     path = write_csv("N,D,loss\n1e8,,3\n2e8,4e9,\n")
     msg = str(_raises(path, nan_policy="omit"))
-    assert "expected at least one run" in msg and "after dropping rows with missing values" in msg
+    assert "expected at least one run" in msg
+    assert "after dropping rows with missing values" in msg
 
 
 def test_duplicates_raise_names_both_rows(write_csv):
@@ -145,7 +148,8 @@ def test_missing_path(tmp_path, monkeypatch):
 
 def test_unsupported_suffix(write_csv):
     msg = str(_raises(write_csv("N,D,loss\n", "runs.xlsx")))
-    assert "unsupported file type '.xlsx'" in msg and ".csv" in msg
+    assert "unsupported file type '.xlsx'" in msg
+    assert ".csv" in msg
 
 
 def test_unreadable_json(write_csv):
@@ -248,4 +252,7 @@ def test_folder_duplicates_within_one_file(tmp_path):
     folder.mkdir()
     (folder / "a.csv").write_text("N,D,loss\n1,2,3\n1,2,3\n")
     msg = str(_raises(folder))
-    assert f"rows 0 and 1 are identical in every column (both in {folder}/a.csv: row 0 (line 2) and row 1 (line 3))" in msg
+    assert (
+        f"rows 0 and 1 are identical in every column (both in {folder}/a.csv: row 0 (line 2) and row 1 (line 3))"
+        in msg
+    )

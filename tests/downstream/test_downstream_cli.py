@@ -21,7 +21,8 @@ def runs_csv(tmp_path, runs):
 def test_table_output(invoke, runs_csv):
     out, _ = invoke(["downstream", runs_csv, "--metric", "acc", "--chance", "0.25", "--n", "1e10", "--d", "2e11",
                      "--n", "3e8", "--d", "6e9"], stdout_contains="stage 2: sigmoid link -> acc")
-    assert "prediction" in out and "lo0.9" in out
+    assert "prediction" in out
+    assert "lo0.9" in out
 
 
 def test_json_equals_api(invoke, runs_csv):
@@ -35,7 +36,8 @@ def test_json_equals_api(invoke, runs_csv):
     lo, hi = model.predict_interval(frame, 0.8)
     assert (pred["lo"], pred["hi"]) == pytest.approx((lo[0], hi[0]), rel=1e-9)
     assert payload["stage2"]["params"] == pytest.approx(model.link_params_, rel=1e-9)
-    assert payload["link"] == "linear" and payload["level"] == 0.8
+    assert payload["link"] == "linear"
+    assert payload["level"] == 0.8
     assert np.isfinite(pred["loss"])
 
 

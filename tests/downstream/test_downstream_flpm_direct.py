@@ -40,7 +40,8 @@ def test_flpm_recovers_domain_laws_and_predicts_new_mixtures():
     np.testing.assert_allclose(model.predict_losses(test), test[["loss_web", "loss_code"]], rtol=0.01)
     np.testing.assert_allclose(model.predict(test), test["score"], atol=0.02)
     lo, hi = model.predict_interval(test, 0.9)
-    assert np.all(lo <= hi) and len(model.bootstrap_models_) >= 8
+    assert np.all(lo <= hi)
+    assert len(model.bootstrap_models_) >= 8
 
 
 def test_flpm_errors():

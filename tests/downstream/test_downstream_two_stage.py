@@ -41,7 +41,8 @@ def test_delta_interval_coverage_on_synthetic_data(make_runs, truth):
     for seed in range(30):
         model = TwoStagePredictor(chance=0.25, metric_col="acc", loss_fitter=FAST).fit(make_runs(seed=100 + seed))
         lo, hi = model.predict_interval(POINTS, level=0.9)
-        assert np.all(lo <= model.predict(POINTS)) and np.all(model.predict(POINTS) <= hi)
+        assert np.all(lo <= model.predict(POINTS))
+        assert np.all(model.predict(POINTS) <= hi)
         hits += (lo <= want) & (want <= hi)
         widths.append(hi - lo)
     coverage = hits / 30
@@ -55,7 +56,8 @@ def test_bootstrap_interval_over_runs(runs):
     assert 25 <= len(model.bootstrap_params_) <= 30
     lo, hi = model.predict_interval(POINTS, 0.9)
     pred = model.predict(POINTS)
-    assert np.all(lo < pred) and np.all(pred < hi)
+    assert np.all(lo < pred)
+    assert np.all(pred < hi)
     delta = clone(model).set_params(interval="delta").fit(runs).predict_interval(POINTS, 0.9)
     ratio = (hi - lo) / (delta[1] - delta[0])
     assert np.all((ratio > 0.3) & (ratio < 3.0)), ratio
@@ -68,7 +70,8 @@ def test_checkpoint_rows_final_and_all(make_runs):
     ckpt["loss"] = 1.8 + 400 / ckpt["N"] ** 0.34 + 400 / ckpt["D"] ** 0.28
     model = TwoStagePredictor(chance=0.25, metric_col="acc", stage1_rows="all", stage2_rows="final",
                               loss_fitter=FAST).fit(ckpt)
-    assert model.n_stage1_ == len(ckpt) and model.n_stage2_ == len(base)
+    assert model.n_stage1_ == len(ckpt)
+    assert model.n_stage2_ == len(base)
     assert model.loss_params_["alpha"] == pytest.approx(0.34, rel=1e-3)
 
 
@@ -77,7 +80,8 @@ def test_explicit_stage_rows_and_missing_values(runs):
     with_nan = runs.assign(acc=np.where(np.arange(len(runs)) < 3, np.nan, runs["acc"]))
     model = TwoStagePredictor(chance=0.25, metric_col="acc", loss_fitter=FAST)
     model.fit(with_nan, stage1_index=stage1, stage2_index=np.arange(10, 30))
-    assert model.n_stage1_ == int(stage1.sum()) and model.n_stage2_ == 20
+    assert model.n_stage1_ == int(stage1.sum())
+    assert model.n_stage2_ == 20
     model.fit(with_nan)
     assert model.n_stage2_ == len(runs) - 3
 
@@ -97,7 +101,8 @@ def test_contract_and_errors(runs):
     with pytest.raises(ValueError, match="'level' parameter"):
         fitted.predict_interval(POINTS, level=1.5)
     payload = fitted.to_dict()
-    assert payload["link"] == "sigmoid" and payload["stage1"]["law"] == "chinchilla"
+    assert payload["link"] == "sigmoid"
+    assert payload["stage1"]["law"] == "chinchilla"
 
 
 def test_compute_law_as_stage_one(runs):

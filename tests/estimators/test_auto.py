@@ -288,10 +288,24 @@ def test_identifier_and_outcome_rules():
     assert is_identifier(pd.Series([0.5, 1.0, 0.5]), "run_id")
     assert not is_identifier(pd.Series(np.arange(1, 51) * 1000), "step")  # a counter, larger than a row number
     assert not is_identifier(pd.Series([1, 2, 2, 3]), "warmup")  # repeated values: a setting
+    # three runs per configuration, two checkpoints each: run numbers nest in configurations, seeds repeat
+    codes = np.repeat(np.arange(4), 6)
+    runs = np.repeat(np.arange(12), 2)
+    seeds = np.tile(np.repeat([0, 1, 2], 2), 4)
+    assert is_identifier(pd.Series(runs), "k", codes)
+    assert not is_identifier(pd.Series(runs), "k")  # without configurations: repeated values
+    assert not is_identifier(pd.Series(seeds), "seed", codes)
+    assert not is_identifier(pd.Series(runs * 1000), "warmup_steps", codes)  # too large for a run number
+    steps = np.concatenate([np.arange(1, 7) * (c + 2) for c in range(4)])  # each configuration its own step grid
+    assert not is_identifier(pd.Series(steps), "step", codes)
+    assert not is_identifier(pd.Series(np.repeat(np.arange(3), 2)), "step", np.zeros(6))  # one configuration
     assert is_outcome("loss_paloma", "loss")
     assert is_outcome("ds_boolq", "loss", {"ds_*": "accuracy in [0, 1]"})
     assert not is_outcome("eval_domain", "loss")
     assert not is_outcome("lr", "loss", {"lr": "1/step"})
+    assert is_outcome("z_loss", "loss")  # a logged auxiliary loss
+    assert not is_outcome("z_loss_coef", "loss")  # its weight: a setting
+    assert not is_outcome("aux_loss_weight", "loss")
 
 
 def _checkpoint_residuals(transient: bool):

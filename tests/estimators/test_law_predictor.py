@@ -70,7 +70,8 @@ def test_interval_contains_prediction_and_widens_when_extrapolating(table):
     far = pd.DataFrame({"N": [1e9, 1e11], "D": [2e10, 2e12], "loss": [1.0, 1.0]})
     lo, hi = est.predict_interval(far, level=0.9)
     pred = est.predict(far)
-    assert np.all(lo <= pred) and np.all(pred <= hi)
+    assert np.all(lo <= pred)
+    assert np.all(pred <= hi)
     width = (hi - lo) / pred
     assert width[1] > width[0]
     with pytest.raises(ValueError, match="'level' parameter"):

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from scalingkit import ConvergenceWarning, LawPredictor, RunsTable, UnknownNameError
+from scalingkit._testing import LogLinearPredictor
 from scalingkit.estimators import BasePredictor
 from scalingkit.evaluation import Backtest, BacktestResult, ComputeSplit, LargestNSplit, RescalSplit, rank_methods
 from scalingkit.evaluation._parallel import task_seed
@@ -32,21 +33,6 @@ class Spy(BasePredictor):
     def predict(self, table):
         SEEN.append(("predict", table.frame.copy()))
         return np.full(len(table), self.mean_ + self.random_state / 2**32)
-
-
-class LogLinear(BasePredictor):
-    """log loss = a + b log N + c log D by least squares: a fast, deterministic real model."""
-
-    def __init__(self):
-        pass
-
-    def fit(self, table):
-        X = np.column_stack([np.ones(len(table)), np.log(table.N), np.log(table.D)])
-        self.coef_ = np.linalg.lstsq(X, np.log(table.y), rcond=None)[0]
-        return self
-
-    def predict(self, table):
-        return np.exp(self.coef_[0] + self.coef_[1] * np.log(table.N) + self.coef_[2] * np.log(table.D))
 
 
 class Warns(Spy):
@@ -72,7 +58,7 @@ def _runs(seed=0, n_lr=3):
 
 
 def _laws():
-    return {"loglinear": LogLinear(), "kaplan": LawPredictor(law="kaplan", n_starts=8)}
+    return {"loglinear": LogLinearPredictor(), "kaplan": LawPredictor(law="kaplan", n_starts=8)}
 
 
 @pytest.fixture(scope="module")

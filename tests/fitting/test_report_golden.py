@@ -21,4 +21,5 @@ def test_report_matches_golden(name):
 
 def test_repr_html_escapes_report():
     html = CASES["chinchilla_huber"]._repr_html_()
-    assert html.startswith("<pre>") and "[[Parameters]]" in html
+    assert html.startswith("<pre>")
+    assert "[[Parameters]]" in html

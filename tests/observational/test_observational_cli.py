@@ -19,7 +19,8 @@ def test_help(invoke):
 def test_table_output(invoke, models_csv):
     out, _ = invoke(["observational", models_csv, "--target", "task", "--split", "cutoff:flops:3",
                      "--benchmarks", "b1,b2,b3,b4,b5,b6"], stdout_contains="test MSE")
-    assert "law: y = (1 - " in out and "m0" in out
+    assert "law: y = (1 - " in out
+    assert "m0" in out
 
 
 def test_json_equals_the_api(invoke, models_csv, models, bench):
@@ -37,8 +38,10 @@ def test_top_split_transform_and_cv(invoke, models_csv, bench):
     out, _ = invoke(["observational", models_csv, "--target", "task", "--split", "top:task:0.2", "--method", "cv",
                      "--benchmarks", ",".join(bench), "--transform", "minmax:0.1:1", "-f", "json"])
     payload = json.loads(out)
-    assert payload["n_test"] == 12 and payload["predictor"] == "CVObservationalPredictor"
-    assert payload["transform"] == "minmax:0.1:1" and "chosen" in payload
+    assert payload["n_test"] == 12
+    assert payload["predictor"] == "CVObservationalPredictor"
+    assert payload["transform"] == "minmax:0.1:1"
+    assert "chosen" in payload
 
 
 def test_stacked_method(invoke, models_csv, models, bench):
@@ -47,14 +50,16 @@ def test_stacked_method(invoke, models_csv, models, bench):
     out, _ = invoke(args, stdout_contains="weighted average of")
     assert "ranked by flops" in out
     payload = json.loads(invoke([*args, "-f", "json"])[0])
-    assert payload["predictor"] == "StackedObservationalPredictor" and payload["rank_by"] == "flops"
+    assert payload["predictor"] == "StackedObservationalPredictor"
+    assert payload["rank_by"] == "flops"
     assert sum(m["weight"] for m in payload["members"]) == pytest.approx(1.0)
     assert payload["settings"]["rank_by"] == "flops"
 
 
 def test_without_split_fits_all(invoke, models_csv, bench):
     out, _ = invoke(["observational", models_csv, "--target", "task", "--benchmarks", ",".join(bench)])
-    assert "n_test 0" in out and "train" in out
+    assert "n_test 0" in out
+    assert "train" in out
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -89,14 +94,16 @@ def test_reproduce_writes_results(data_root, tmp_path):
     small = tmp_path / "ref.csv"
     reference.iloc[[16, 17, 18, 25]].to_csv(small, index=False)  # GPQA x3 and one agent row
     payload = run_obsscaling(tmp_path / "out", reference=small, ours=True)
-    assert payload["passed"] and payload["summary"]["within_tolerance"] == 4
+    assert payload["passed"]
+    assert payload["summary"]["within_tolerance"] == 4
     results = pd.read_csv(tmp_path / "out" / "results.csv")
     assert list(results["target"]) == list(reference.iloc[[16, 17, 18, 25]]["target"])
     assert {"ref_test_mse", "rel_diff_mse", "within_tolerance"} <= set(results.columns)
     ours = pd.read_csv(tmp_path / "out" / "ours.csv")
     assert len(ours) == 2  # the principal-component rows
     assert {"published_test_mse", "ours_test_mse", "ours_weights", "ratio_ours_to_published"} <= set(ours.columns)
-    assert payload["summary"]["comparison_rows"] == 2 and "mean_test_mse_ours" in payload["summary"]
+    assert payload["summary"]["comparison_rows"] == 2
+    assert "mean_test_mse_ours" in payload["summary"]
     assert json.loads((tmp_path / "out" / "summary.json").read_text())["passed"]
 
 
@@ -107,6 +114,7 @@ def test_reproduce_command(invoke, data_root, tmp_path):
     out, _ = invoke(["reproduce", "obsscaling", "--out", tmp_path / "o", "--reference", small, "--no-ours",
                      "-f", "json"])
     payload = json.loads(out)
-    assert payload["passed"] and payload["summary"]["rows"] == 2
+    assert payload["passed"]
+    assert payload["summary"]["rows"] == 2
     invoke(["reproduce", "obsscaling", "--out", tmp_path / "o", "--reference", tmp_path / "no.csv"], code=2,
            stderr_contains="reference table not found")

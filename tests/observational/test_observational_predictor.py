@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 import numpy as np
 import pandas as pd
@@ -25,7 +26,8 @@ def test_fit_predict_recovers_the_law(make_models, bench):
     model = ObservationalPredictor(n_components=2, benchmarks=bench).fit(models, "task")
     pred = model.predict(models)
     err = pred - models["task"]  # two latent capabilities, benchmark noise 0.003
-    assert np.abs(err).max() < 0.03 and np.sqrt(np.mean(err**2)) < 0.01
+    assert np.abs(err).max() < 0.03
+    assert np.sqrt(np.mean(err**2)) < 0.01
     assert model.link_.floor == pytest.approx(0.1, abs=0.02)
     assert model.feature_names_ == ["PC-1", "PC-2"]
     assert model.n_train_ == len(models)
@@ -51,7 +53,8 @@ def test_compute_baseline_skips_missing_x(models):
     model = ObservationalPredictor(x_col="flops").fit(models, "task")
     assert model.n_train_ == int(models["flops"].notna().sum())
     pred = model.predict(models)
-    assert np.isnan(pred[models["flops"].isna()]).all() and np.isfinite(pred[models["flops"].notna()]).all()
+    assert np.isnan(pred[models["flops"].isna()]).all()
+    assert np.isfinite(pred[models["flops"].notna()]).all()
 
 
 def test_evaluate_split_follows_the_published_order(models, bench):
@@ -62,7 +65,8 @@ def test_evaluate_split_follows_the_published_order(models, bench):
     assert 3 in result.predictions.index[result.predictions["set"] == "test"]  # unknown FLOPs: test side
     assert result.test_mse < 1e-3
     d = result.to_dict()
-    assert d["features"] == ["PC-1", "PC-2", "PC-3"] and d["link"]["link"] == "sigmoid-parametric"
+    assert d["features"] == ["PC-1", "PC-2", "PC-3"]
+    assert d["link"]["link"] == "sigmoid-parametric"
     assert len(d["predictions"]) == result.n_train + result.n_test
 
 
@@ -100,10 +104,8 @@ def test_not_fitted_and_wrong_input(models, bench):
 def test_parameter_messages(models, bench, param, value, expected):
     with pytest.raises(ValueError, match=rf"The '{param}' parameter of ObservationalPredictor must be"):
         ObservationalPredictor(benchmarks=bench, **{param: value}).fit(models, "task")
-    try:
+    with pytest.raises(ValueError, match=re.escape(expected)):
         ObservationalPredictor(benchmarks=bench, **{param: value}).fit(models, "task")
-    except ValueError as exc:
-        assert expected in str(exc)
 
 
 def test_clone_from_params(bench):
@@ -139,7 +141,8 @@ def test_v_optimality_and_subset_choice():
                    if 3 <= 3 * r <= choice.budget)
         assert choice.criterion == pytest.approx(best[0])
         assert set(choice.families) == set(best[1])
-        assert choice.n_models <= choice.budget and len(choice.random_draws) == 2
+        assert choice.n_models <= choice.budget
+        assert len(choice.random_draws) == 2
     forced = select_model_subsets(pcs, families, 9, include="H")[0]
     assert "H" in forced.families
     with pytest.raises(ValueError, match="not in the pool"):

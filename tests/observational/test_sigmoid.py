@@ -96,5 +96,6 @@ def test_bad_arguments():
 def test_to_dict_is_plain():
     fit = fit_link(*_data())
     d = fit.to_dict()
-    assert d["link"] == "sigmoid-parametric" and len(d["coef"]) == 3
+    assert d["link"] == "sigmoid-parametric"
+    assert len(d["coef"]) == 3
     assert all(isinstance(c, float) for c in d["coef"])

@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from scalingkit._testing import LogLinearPredictor
 from scalingkit.data import RunsTable
-from scalingkit.estimators import BasePredictor, LawPredictor
+from scalingkit.estimators import LawPredictor
 from scalingkit.exceptions import NotFittedError
 from scalingkit.fitting import MultiStartLM
 from scalingkit.uncertainty import (
@@ -18,21 +19,6 @@ from scalingkit.uncertainty import (
     group_codes,
     with_intervals,
 )
-
-
-class LogLinear(BasePredictor):
-    """A predictor without a law: log loss linear in log compute (for the 'any predictor' contract)."""
-
-    def __init__(self, *, ridge=0.0):
-        self.ridge = ridge
-
-    def fit(self, table, y=None):
-        x = np.log(6 * table.N * table.D)
-        self.coef_ = np.polyfit(x, np.log(table.y), 1)
-        return self
-
-    def predict(self, table):
-        return np.exp(np.polyval(self.coef_, np.log(6 * table.N * table.D)))
 
 
 def test_clone_and_params_follow_the_estimator_contract(fast_law):
@@ -86,13 +72,13 @@ def test_delta_without_noise_matches_the_law_predictors_own_interval(table, fast
 
 def test_delta_needs_a_law(table):
     with pytest.raises(TypeError, match="method='delta' needs a law predictor"):
-        IntervalPredictor(LogLinear(), method="delta").fit(table)
+        IntervalPredictor(LogLinearPredictor(), method="delta").fit(table)
 
 
 @pytest.mark.parametrize("method", ["bootstrap", "conformal"])
 def test_any_predictor_gets_intervals(method, split):
     train, test = split
-    model = IntervalPredictor(LogLinear(), method=method, n_resamples=10).fit(train)
+    model = IntervalPredictor(LogLinearPredictor(), method=method, n_resamples=10).fit(train)
     lo, hi = model.predict_interval(test, 0.8)
     assert np.all(lo < model.predict(test))
     assert np.all(model.predict(test) < hi)

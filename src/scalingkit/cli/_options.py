@@ -34,7 +34,7 @@ def load_source(source: str, *, target: str | None = None, n_col: str = "N", d_c
         from ..exceptions import UnknownNameError
 
         if "/" not in source and "." not in source:
-            raise UnknownNameError("dataset", source, list_datasets())
+            raise UnknownNameError("dataset", source, list_datasets())  # noqa: EM101
         msg = f"no such file, folder or dataset: '{source}'"
         raise FileNotFoundError(msg)
     return read_runs(source, target=target or "loss", n_col=n_col, d_col=d_col)

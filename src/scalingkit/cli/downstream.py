@@ -52,7 +52,7 @@ def downstream(
 
     check_format(fmt)
     if link not in _LINKS:
-        raise UnknownNameError("link", link, _LINKS)
+        raise UnknownNameError("link", link, _LINKS)  # noqa: EM101
     get_law(loss_law)
     if not 0 < level < 1:
         msg = f"--level must be in (0, 1), got {level}"

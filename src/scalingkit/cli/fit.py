@@ -46,7 +46,6 @@ def fit(
     """
     from ..estimators import LawPredictor
     from ..fitting import format_report
-
     from ..laws import get_law
 
     check_format(fmt)

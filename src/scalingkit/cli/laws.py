@@ -46,7 +46,9 @@ def show(name: str = typer.Argument(..., help="Law name."), fmt: str = FORMAT):
     typer.echo(f"  {law.description}")
     typer.echo(f"  inputs: {', '.join(law.columns)}")
     for p in law.params:
-        typer.echo(f"  {p.name:<10} bounds {p.bounds}  transform {p.transform}  {len(p.init)} start values  {p.description}")
+        typer.echo(
+            f"  {p.name:<10} bounds {p.bounds}  transform {p.transform}  {len(p.init)} start values  {p.description}"
+        )
     typer.echo(f"  start grid: {law.grid_size()} points")
     typer.echo(f"  reference: {law.reference}")
     return 0

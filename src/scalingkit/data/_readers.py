@@ -235,7 +235,7 @@ def _read_folder(path: Path, plan: ColumnPlan, display: str) -> tuple[pd.DataFra
         msg = f"{display}: expected a folder of .csv files, found none. Hint: point at a file or a folder of CSVs."
         raise DataValidationError(msg, source=display)
     names = tuple(os.path.join(display, f.name) for f in files)
-    frames = [_read_member(f, shown, plan) for f, shown in zip(files, names)]
+    frames = [_read_member(f, shown, plan) for f, shown in zip(files, names, strict=True)]
     sizes = [len(f) for f in frames]
     locator = RowLocator(
         display,

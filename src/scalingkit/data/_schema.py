@@ -301,7 +301,10 @@ def _duplicate_error(locator: RowLocator, i: int, j: int) -> DataValidationError
             where = f"both in {locator.file(i)}: {locator.ref(i)} and {locator.ref(j)}"
         else:
             where = f"{locator.file(i)} {locator.ref(i)} and {locator.file(j)} {locator.ref(j)}"
-        msg = f"{locator.source}: rows {i} and {j} are identical in every column ({where}); expected each run once. {hint}"
+        msg = (
+            f"{locator.source}: rows {i} and {j} are identical in every column ({where}); "
+            f"expected each run once. {hint}"
+        )
     return DataValidationError(msg, source=locator.file(j), row=locator.row_in_file(j))
 
 

@@ -57,7 +57,10 @@ class RunsMeta:
     def __post_init__(self):
         if self.n_convention not in N_CONVENTIONS:
             options = ", ".join(repr(c) for c in N_CONVENTIONS)
-            msg = f"The 'n_convention' parameter of RunsMeta must be one of {options}. Got {self.n_convention!r} instead."
+            msg = (
+                f"The 'n_convention' parameter of RunsMeta must be one of {options}. "
+                f"Got {self.n_convention!r} instead."
+            )
             raise ValueError(msg)
 
     def with_note(self, note: str) -> RunsMeta:
@@ -308,7 +311,9 @@ class RunsTable:
     def _distinct_values_note(self, col: str, got: int) -> str:
         if got == 0 or got > 5:
             return ""
-        values = pd.unique(self._frame[col].dropna()) if col in self._frame.columns else np.unique(self.inputs(col)[col])
+        values = (
+            pd.unique(self._frame[col].dropna()) if col in self._frame.columns else np.unique(self.inputs(col)[col])
+        )
         shown = ", ".join(format_number(v) if isinstance(v, (int, float, np.number)) else repr(v) for v in values)
         return f" (value {shown})" if got == 1 else f" (values {shown})"
 

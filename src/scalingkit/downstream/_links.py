@@ -273,7 +273,7 @@ def make_link(name: str, *, chance: float = 0.0, higher_is_better: bool = True, 
     ('h', 'k', 'x0')
     """
     if name not in LINKS:
-        raise UnknownNameError("link", name, sorted(LINKS))
+        raise UnknownNameError("link", name, sorted(LINKS))  # noqa: EM101
     if not (isinstance(chance, (int, float)) and math.isfinite(chance)):
         msg = f"The 'chance' parameter must be a finite float. Got {chance!r} instead."
         raise ValueError(msg)

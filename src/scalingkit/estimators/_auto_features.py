@@ -48,13 +48,16 @@ __all__ = ["UNIQUE_TOKEN_COLUMNS", "FeatureSpec", "config_codes", "effective_dat
 _SAME_UNITS = math.log(10.0)
 
 #: Names read as row or run identifiers (case-insensitive, whole name): ``Unnamed: 0`` (pandas'
-#: unnamed index), ``index``, ``id``, ``run_id``, ``level_0``...
-_IDENTIFIER_NAME = re.compile(r"^(unnamed:?\s*\d*|index|idx|id|row|row_?(id|index|num(ber)?)|level_\d+|.*[_ ]id)$",
-                              re.IGNORECASE)
+#: unnamed index), ``index``, ``id``, ``run_id``, ``run``, ``run_number``, ``level_0``...
+_IDENTIFIER_NAME = re.compile(r"^(unnamed:?\s*\d*|index|idx|id|row|row_?(id|index|num(ber)?)|"
+                              r"run|run_?(no|num(ber)?|idx|index)|level_\d+|.*[_ ]id)$", re.IGNORECASE)
 
 #: Words that mark a column as an outcome of the run (a loss, a score), not a setting.
 _OUTCOME_WORDS = re.compile(r"(^|[_\W])(loss|losses|ppl|perplexity|acc|accuracy|bpb|bpc|score|lo95|hi95|"
                             r"err|error)([_\W]|$)", re.IGNORECASE)
+#: Words that make a loss-named column a setting: the weight of an auxiliary loss (``z_loss_coef``).
+_COEFFICIENT_WORDS = re.compile(r"(^|[_\W])(coef|coeff|coefficient|weight|wt|lambda|scale|factor|mult)([_\W]|$)",
+                                re.IGNORECASE)
 _OUTCOME_UNITS = re.compile(r"nats|bits|accuracy|perplexity|cross-entropy|score", re.IGNORECASE)
 
 #: Column names read as the unique training tokens of a run: the library's ``unique_tokens``
@@ -213,7 +216,7 @@ def select_features(frame: pd.DataFrame, target: str, *, max_confounding: float 
     for name in frame.columns:
         if name in (target, "N", "D", "config"):
             continue
-        if is_identifier(frame[name], str(name)) or is_outcome(str(name), target, units):
+        if is_identifier(frame[name], str(name), codes) or is_outcome(str(name), target, units):
             continue
         for spec, z in _candidate_columns(frame[name], str(name), codes, S, min_share):
             if _confounding(z, S) > max_confounding:
@@ -228,13 +231,22 @@ def select_features(frame: pd.DataFrame, target: str, *, max_confounding: float 
     return kept
 
 
-def is_identifier(col: pd.Series, name: str) -> bool:
+def is_identifier(col: pd.Series, name: str, codes=None) -> bool:
     """Whether a column identifies rows or runs rather than setting them.
 
     True for a name like an index or an id (``Unnamed: 0``, ``index``, ``id``,
-    ``run_id``...) and for a non-negative integer column with a distinct value in every
-    row whose values stay below 20 times the number of rows: a row number, possibly of
-    a larger table (a counter of tokens or steps is unique per row too but much larger).
+    ``run_id``, ``run``...) and for a non-negative integer column whose values stay
+    below 20 times the number of its distinct values (a counter of tokens or steps is
+    much larger) and which either
+
+    - has a distinct value in every row: a row number, possibly of a larger table; or
+    - given the configuration ``codes`` of the rows (at least three configurations),
+      has more distinct values than there are configurations and gives each
+      configuration its own block of values: run numbers (several runs per
+      configuration, each with its checkpoints). A setting such as a seed or a warm-up
+      length repeats across configurations, and checkpoint steps of different
+      configurations overlap. Run numbers interleaved across configurations are not
+      recognised.
 
     Examples
     --------
@@ -245,16 +257,28 @@ def is_identifier(col: pd.Series, name: str) -> bool:
     if _IDENTIFIER_NAME.match(name.strip()):
         return True
     x = _numeric(col)
-    if x is None or len(x) < 3 or not np.isfinite(x).all() or np.any(x != np.round(x)):
+    if x is None or len(x) < 3 or not np.isfinite(x).all() or np.any(x != np.round(x)) or x.min() < 0:
         return False
-    return bool(x.min() >= 0 and np.unique(x).size == len(x) and x.max() < 20 * len(x))
+    distinct = np.unique(x).size
+    if x.max() >= 20 * distinct:
+        return False
+    if distinct == len(x):
+        return True
+    if codes is None:
+        return False
+    spans = pd.Series(x).groupby(np.asarray(codes)).agg(["min", "max"]).sort_values("min")
+    if len(spans) < 3 or distinct <= len(spans):
+        return False
+    # run numbers come in blocks: each configuration's numbers lie between the neighbours' (checkpoint steps overlap)
+    return bool(np.all(spans["min"].to_numpy()[1:] > spans["max"].to_numpy()[:-1]))
 
 
 def is_outcome(name: str, target: str, units=None) -> bool:
     """Whether a column is an outcome of the run (another loss, a score) rather than a setting.
 
     A column named like a loss, perplexity, accuracy, score, evaluation or error (as a
-    word of its name: ``loss_c4_val``, ``val_acc``, ``ds_boolq_acc``), or whose unit in
+    word of its name: ``loss_c4_val``, ``val_acc``, ``ds_boolq_acc``; not the weight of a
+    loss, ``z_loss_coef`` or ``aux_loss_weight``), or whose unit in
     ``units`` (exact name or glob key) is the target's unit or a unit of a loss or score
     (nats, bits, accuracy, perplexity).
 
@@ -265,7 +289,7 @@ def is_outcome(name: str, target: str, units=None) -> bool:
     >>> is_outcome("ds_boolq", "loss", {"ds_*": "accuracy in [0, 1]"})
     True
     """
-    if name != target and _OUTCOME_WORDS.search(name):
+    if name != target and _OUTCOME_WORDS.search(name) and not _COEFFICIENT_WORDS.search(name):
         return True
     if not units:
         return False

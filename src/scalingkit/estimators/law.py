@@ -161,7 +161,9 @@ class LawPredictor(BasePredictor):
         check_is_fitted(self)
         out = self.fit_result_.to_dict()
         out["law"] = self.law_.name
-        out["estimator"] = {"loss": self.loss, "delta": self.delta, "fixed": self.fixed or {}, "bounds": self.bounds or {}}
+        out["estimator"] = {
+            "loss": self.loss, "delta": self.delta, "fixed": self.fixed or {}, "bounds": self.bounds or {},
+        }
         out["inputs"] = list(self.law_.columns)
         out["param_order"] = list(self.law_.param_names)
         return out

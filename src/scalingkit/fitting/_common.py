@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..exceptions import DataValidationError
-from .result import FitResult, FitStatus
+from .result import FitResult
 
 __all__ = ["Problem", "finalize", "objective_and_gradient", "prepare"]
 
@@ -160,7 +160,8 @@ def finalize(prob: Problem, theta, value, status, n_iter, n_starts, n_basin, sta
     params = {p.name: float(p.to_natural(theta[j])) for j, p in enumerate(law.params)}
     at_bound = tuple(
         p.name for j, p in enumerate(law.params)
-        if np.isclose(theta[j], prob.lo[j], rtol=1e-9, atol=1e-9) or np.isclose(theta[j], prob.hi[j], rtol=1e-9, atol=1e-9)
+        if np.isclose(theta[j], prob.lo[j], rtol=1e-9, atol=1e-9)
+        or np.isclose(theta[j], prob.hi[j], rtol=1e-9, atol=1e-9)
     )
     cov = _covariance(prob, theta, at_bound) if np.isfinite(value) else np.full((len(names),) * 2, np.nan)
     stderr = {n: float(np.sqrt(cov[j, j])) if cov[j, j] >= 0 else float("nan") for j, n in enumerate(names)}

@@ -79,10 +79,16 @@ class MultiStartLM:
 
     def __post_init__(self):
         if self.n_starts is not None and (not isinstance(self.n_starts, (int, np.integer)) or self.n_starts < 1):
-            msg = f"The 'n_starts' parameter of MultiStartLM must be an int in the range [1, inf) or None. Got {self.n_starts!r} instead."
+            msg = (
+                "The 'n_starts' parameter of MultiStartLM must be an int in the range [1, inf) or None. "
+                f"Got {self.n_starts!r} instead."
+            )
             raise ValueError(msg)
         if not isinstance(self.max_iter, (int, np.integer)) or self.max_iter < 1:
-            msg = f"The 'max_iter' parameter of MultiStartLM must be an int in the range [1, inf). Got {self.max_iter!r} instead."
+            msg = (
+                "The 'max_iter' parameter of MultiStartLM must be an int in the range [1, inf). "
+                f"Got {self.max_iter!r} instead."
+            )
             raise ValueError(msg)
 
     def fit(self, law, X, y, objective: Objective | None = None, *, weights=None, starts=None) -> FitResult:
@@ -259,7 +265,10 @@ def _polish(prob, theta):
     if not np.isfinite(f0):
         return theta, f0, False, 0
     scale = 1.0 / max(abs(f0), 1e-300)
-    bounds = [(lo if np.isfinite(lo) else None, hi if np.isfinite(hi) else None) for lo, hi in zip(prob.lo, prob.hi)]
+    bounds = [
+        (lo if np.isfinite(lo) else None, hi if np.isfinite(hi) else None)
+        for lo, hi in zip(prob.lo, prob.hi, strict=True)
+    ]
 
     def fun(th):
         val, grad = objective_and_gradient(prob, th)

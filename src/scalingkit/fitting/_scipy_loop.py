@@ -45,7 +45,10 @@ class ScipyLoop:
         prob = prepare(law, X, y, weights, objective)
         theta0 = law.start_grid(self.n_starts, seed=self.seed) if starts is None else np.atleast_2d(starts)
         theta0 = np.clip(theta0, prob.lo, prob.hi)
-        bounds = [(lo if np.isfinite(lo) else None, hi if np.isfinite(hi) else None) for lo, hi in zip(prob.lo, prob.hi)]
+        bounds = [
+            (lo if np.isfinite(lo) else None, hi if np.isfinite(hi) else None)
+            for lo, hi in zip(prob.lo, prob.hi, strict=True)
+        ]
         use_bounds = self.method in ("L-BFGS-B", "TNC", "SLSQP", "Powell", "trust-constr", "Nelder-Mead")
 
         def fun(th):

@@ -73,7 +73,7 @@ def get_law(name: str | Law) -> Law:
     try:
         return _REGISTRY[name]
     except KeyError:
-        raise UnknownNameError("law", name, sorted(_REGISTRY)) from None
+        raise UnknownNameError("law", name, sorted(_REGISTRY)) from None  # noqa: EM101
 
 
 def list_laws() -> list[Law]:

@@ -191,7 +191,10 @@ class Law:
     def _inputs(self, inputs):
         if not self.input_map:
             return inputs
-        return {i: inputs[self.input_map.get(i, i)] if self.input_map.get(i, i) in inputs else inputs[i] for i in self.inputs}
+        return {
+            i: inputs[self.input_map.get(i, i)] if self.input_map.get(i, i) in inputs else inputs[i]
+            for i in self.inputs
+        }
 
     # -- derived laws -----------------------------------------------------------------
     def fix(self, **values: float) -> Law:
@@ -223,7 +226,9 @@ class Law:
         unknown = set(init) - set(self.param_names)
         if unknown:
             self.param(sorted(unknown)[0])
-        params = tuple(replace(p, init=tuple(float(v) for v in init[p.name])) if p.name in init else p for p in self.params)
+        params = tuple(
+            replace(p, init=tuple(float(v) for v in init[p.name])) if p.name in init else p for p in self.params
+        )
         return replace(self, params=params)
 
     def with_inputs(self, **mapping: str) -> Law:

@@ -64,7 +64,8 @@ class HeldOutResult:
             out["chosen"] = {"n_components": model.n_components_, "alpha": model.alpha_}
         out["predictions"] = [{"index": idx, "set": s, "y": float(y), "prediction": float(p)}
                               for idx, s, y, p in zip(self.predictions.index, self.predictions["set"],
-                                                      self.predictions["y"], self.predictions["prediction"])]
+                                                      self.predictions["y"], self.predictions["prediction"],
+                                                      strict=True)]
         return out
 
 
@@ -102,7 +103,7 @@ def evaluate_split(predictor, frame: pd.DataFrame, target: str, split, *, transf
     if target not in frame.columns:
         from ..exceptions import UnknownNameError
 
-        raise UnknownNameError("target column", target, [str(c) for c in frame.columns])
+        raise UnknownNameError("target column", target, [str(c) for c in frame.columns])  # noqa: EM101
     data = frame.copy()
     data[target] = transform(pd.to_numeric(data[target], errors="coerce"))
     data = data[np.isfinite(data[target].to_numpy(dtype=float))]

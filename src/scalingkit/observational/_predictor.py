@@ -211,7 +211,7 @@ class ObservationalPredictor(BasePredictor):
         if target_col not in frame.columns:
             from ..exceptions import UnknownNameError
 
-            raise UnknownNameError("target column", target_col, [str(c) for c in frame.columns])
+            raise UnknownNameError("target column", target_col, [str(c) for c in frame.columns])  # noqa: EM101
         y = pd.to_numeric(frame[target_col], errors="coerce").to_numpy(dtype=float)
         keep = np.isfinite(y)
         if self.x_col is not None:
@@ -297,7 +297,7 @@ class ObservationalPredictor(BasePredictor):
         if self.x_col not in frame.columns:
             from ..exceptions import UnknownNameError
 
-            raise UnknownNameError("column", self.x_col, [str(c) for c in frame.columns])
+            raise UnknownNameError("column", self.x_col, [str(c) for c in frame.columns])  # noqa: EM101
         x = pd.to_numeric(frame[self.x_col], errors="coerce").to_numpy(dtype=float)
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.log(x + 1e-9)

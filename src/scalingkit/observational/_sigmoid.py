@@ -193,7 +193,7 @@ def _optimize(predict, jac, A, y, p0, lo, hi, *, loss, delta, alpha, bounded, nu
         return value, grad
 
     return minimize(fun, p0, jac=not numeric, method="L-BFGS-B" if bounded else "BFGS",
-                    bounds=list(zip(lo, hi)) if bounded else None, options={"maxiter": max_nfev})
+                    bounds=list(zip(lo, hi, strict=True)) if bounded else None, options={"maxiter": max_nfev})
 
 
 def fit_link(X, y, *, link="sigmoid-parametric", loss="ls", delta=1.0, floor_bounds=(0.0, 0.2),

@@ -24,7 +24,7 @@ def _column(frame: pd.DataFrame, column: str) -> pd.Series:
     if column not in frame.columns:
         from ..exceptions import UnknownNameError
 
-        raise UnknownNameError("column", column, [str(c) for c in frame.columns])
+        raise UnknownNameError("column", column, [str(c) for c in frame.columns])  # noqa: EM101
     return pd.to_numeric(frame[column], errors="coerce")
 
 

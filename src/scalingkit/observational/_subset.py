@@ -124,7 +124,7 @@ def enumerate_family_subsets(families, counts, grams, *, max_families=10, includ
         det_ok = np.abs(np.linalg.det(gram_s[ok])) > 1e-300
         idx = np.flatnonzero(ok)[det_ok]
         crit[idx] = np.trace(gram_all @ np.linalg.inv(gram_s[idx]), axis1=1, axis2=2)
-    return [(int(n), c, float(v)) for n, c, v in zip(n_models, combos, crit)]
+    return [(int(n), c, float(v)) for n, c, v in zip(n_models, combos, crit, strict=True)]
 
 
 def select_model_subsets(pcs: pd.DataFrame, families: pd.Series, budgets, *, max_families=10, include=(),
