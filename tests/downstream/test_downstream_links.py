@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from scalingkit._threads import one_blas_thread
 from scalingkit.downstream import LINKS, TwoStagePredictor, make_link
-from scalingkit.downstream._stages import link_fitter_for, one_blas_thread
+from scalingkit.downstream._stages import link_fitter_for
 from scalingkit.exceptions import DataValidationError, UnknownNameError
 from scalingkit.fitting import LeastSquares
 

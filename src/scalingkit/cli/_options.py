@@ -20,6 +20,21 @@ def check_format(fmt: str) -> str:
     return fmt
 
 
+def check_out_folder(out) -> Path:
+    """``out`` as a Path, checked to be a folder or not to exist yet (it is not created here).
+
+    Raises
+    ------
+    NotADirectoryError
+        If ``out`` exists and is not a folder.
+    """
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        msg = f"--out must be a folder, but '{out}' is a file"
+        raise NotADirectoryError(msg)
+    return out
+
+
 def load_source(source: str, *, target: str | None = None, n_col: str = "N", d_col: str = "D"):
     """A registered dataset name, or a file/folder readable by `read_runs`."""
     from ..data import read_runs

@@ -16,7 +16,7 @@ from pathlib import Path
 import typer
 
 from . import EXIT_FAIL, EXIT_OK
-from ._options import FORMAT, check_format, emit_json
+from ._options import FORMAT, check_format, check_out_folder, emit_json
 from .reproduce_ncpl import ncpl
 from .reproduce_obsscaling import obsscaling
 from .reproduce_overtraining import overtraining
@@ -100,10 +100,7 @@ def run_rescal(out, *, datasets=None, methods=None, jobs: int = 1, legacy: bool 
     """
     import pandas as pd
 
-    out = Path(out)
-    if out.exists() and not out.is_dir():
-        msg = f"--out must be a folder, but '{out}' is a file"
-        raise NotADirectoryError(msg)
+    out = check_out_folder(out)
     names = _resolve_datasets(datasets)
     chosen, notes = _resolve_methods(methods)
     pub = _read_published(published)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from ._options import FORMAT, check_format, emit_json
+from ._options import FORMAT, check_format, check_out_folder, emit_json
 
 
 def ncpl(
@@ -36,9 +36,7 @@ def ncpl(
     from ..config._ncpl import DATASETS
 
     check_format(fmt)
-    if out.exists() and not out.is_dir():
-        msg = f"--out must be a folder, but '{out}' is a file"
-        raise NotADirectoryError(msg)
+    out = check_out_folder(out)
     t0 = time.perf_counter()
     log = (lambda line: None) if quiet or fmt == "json" else (lambda line: typer.echo(line, err=True))
     chosen = tuple(d.strip() for d in datasets.split(",") if d.strip()) if datasets else DATASETS

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from . import EXIT_FAIL, EXIT_OK
-from ._options import FORMAT, check_format, emit_json
+from ._options import FORMAT, check_format, check_out_folder, emit_json
 
 REFERENCE_RELPATH = "obsscaling/reference_results.csv"
 
@@ -82,10 +82,7 @@ def run_obsscaling(out: Path, *, reference: Path | None = None, ours: bool = Tru
 
     from ..observational._reproduce import reproduce_reference, summarize
 
-    out = Path(out)
-    if out.exists() and not out.is_dir():
-        msg = f"--out must be a folder, but '{out}' is a file"
-        raise NotADirectoryError(msg)
+    out = check_out_folder(out)
     reference = Path(reference) if reference is not None else default_reference()
     if not reference.is_file():
         msg = (f"reference table not found: '{reference}'. Set SCALINGKIT_DATA to the data mirror "

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from . import EXIT_FAIL, EXIT_OK
-from ._options import FORMAT, check_format, emit_json
+from ._options import FORMAT, check_format, check_out_folder, emit_json
 
 #: Pass marks of the reproduction (relative errors): loss and 17-task top-1 error.
 LOSS_TOLERANCE = 0.01
@@ -48,10 +48,7 @@ def run_overtraining(out: Path) -> dict:
     """
     from ..downstream import GADRE_SUBSET, reproduce_gadre
 
-    out = Path(out)
-    if out.exists() and not out.is_dir():
-        msg = f"--out must be a folder, but '{out}' is a file"
-        raise NotADirectoryError(msg)
+    out = check_out_folder(out)
     results, model = reproduce_gadre()
     out.mkdir(parents=True, exist_ok=True)
     results.to_csv(out / "predictions.csv", index=False)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import ndtri
 
+from .._threads import one_blas_thread
 from ..estimators import BasePredictor, check_is_fitted
 from ..fitting import LeastSquares
 from ._links import LINKS, make_link
@@ -14,12 +14,11 @@ from ._stages import (
     as_table,
     check_level,
     column,
-    default_perfect,
     finite_float,
     group_ids,
     law_variance,
     link_fitter_for,
-    one_blas_thread,
+    resolve_perfect,
     select_rows,
 )
 from ._two_stage import _check_rows, _choice
@@ -107,11 +106,6 @@ class DirectPredictor(BasePredictor):
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(x > 0, np.log(np.where(x > 0, x, 1.0)), np.nan)
 
-    def _perfect(self, y):
-        if self.perfect == "auto":
-            return default_perfect(y, bool(self.higher_is_better))
-        return None if self.perfect is None else float(self.perfect)
-
     def fit(self, table, y=None):
         """Fit the link on the rows with a finite input and metric. Returns self."""
         self._validate_params()
@@ -123,8 +117,8 @@ class DirectPredictor(BasePredictor):
         metric = column(table, self.metric_col or table.target)
         mask = select_rows(table, self.rows, group_ids(table, self.group_col)) & np.isfinite(x) & np.isfinite(metric)
         self.link_ = make_link(self.link, chance=float(self.chance), higher_is_better=bool(self.higher_is_better),
-                               margin=float(self.emergence_margin),
-                               perfect=self._perfect(metric[mask]), x=x[mask], y=metric[mask])
+                               margin=float(self.emergence_margin), x=x[mask], y=metric[mask],
+                               perfect=resolve_perfect(self.perfect, metric[mask], self.higher_is_better))
         mask &= self.link_.emerged(metric)
         _check_rows(mask, self.link_.law, "the direct fit", self.link_)
         fitter = link_fitter_for(self.link_.law, self.link_fitter)
@@ -151,9 +145,4 @@ class DirectPredictor(BasePredictor):
         x = self._x(as_inputs(table))
         raw = np.asarray(self.link_.law(self.params_, {"x": x}), dtype=float)
         var = law_variance(self.link_.law, self.params_, self.fit_result_.covariance, {"x": x})
-        half = ndtri(0.5 + level / 2) * np.sqrt(var)
-        lo, hi = raw - half, raw + half
-        if self.link_.name == "linear":
-            clip = np.maximum if self.link_.higher_is_better else np.minimum
-            lo, hi = clip(lo, self.link_.chance), clip(hi, self.link_.chance)
-        return lo, hi
+        return self.link_.normal_interval(raw, var, level)

@@ -8,6 +8,7 @@ import warnings
 import numpy as np
 
 from .._optional import optional_module_for
+from .._threads import one_blas_thread
 from ..estimators import BasePredictor, check_is_fitted
 from ..exceptions import DataValidationError
 from ..fitting import MultiStartLM, make_objective
@@ -22,7 +23,6 @@ from ._stages import (
     column,
     fit_quietly,
     group_ids,
-    one_blas_thread,
     positive_int,
     quantiles,
     select_rows,

@@ -21,7 +21,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import expit
+from scipy.special import expit, ndtri
 
 from ..exceptions import UnknownNameError
 from ..laws import Law, Param
@@ -206,12 +206,34 @@ class Link:
         sign = 1.0 if self.higher_is_better else -1.0
         return sign * (y - self.chance) > self.margin
 
+    def clip(self, y):
+        """``y`` kept on the right side of chance for the linear link (unchanged for the others)."""
+        if self.name != "linear":
+            return y
+        return np.maximum(y, self.chance) if self.higher_is_better else np.minimum(y, self.chance)
+
     def __call__(self, params, x) -> np.ndarray:
         """Metric at input ``x``; the linear link is clipped at chance."""
-        out = self.law(params, {"x": np.asarray(x, dtype=float)})
-        if self.name == "linear":
-            out = np.maximum(out, self.chance) if self.higher_is_better else np.minimum(out, self.chance)
-        return out
+        return self.clip(self.law(params, {"x": np.asarray(x, dtype=float)}))
+
+    def normal_interval(self, center, var, level: float):
+        """Two-sided normal interval ``center -+ z sqrt(var)`` at ``level``, clipped like `clip`.
+
+        Parameters
+        ----------
+        center : ndarray
+            Unclipped predictions of the link's law.
+        var : ndarray
+            Their (delta-method) variances.
+        level : float
+            Coverage level in (0, 1).
+
+        Returns
+        -------
+        lo, hi : ndarray
+        """
+        half = ndtri(0.5 + level / 2) * np.sqrt(var)
+        return self.clip(center - half), self.clip(center + half)
 
     def dx(self, params, x) -> np.ndarray:
         """Derivative of the metric with respect to the input (central differences)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import math
 import warnings
 
@@ -21,7 +20,7 @@ __all__ = [
     "group_ids",
     "law_variance",
     "link_fitter_for",
-    "one_blas_thread",
+    "resolve_perfect",
     "select_rows",
     "to_internal",
 ]
@@ -115,19 +114,6 @@ def select_rows(table, rows: str, groups: np.ndarray, explicit=None) -> np.ndarr
     return D >= last[groups]
 
 
-def one_blas_thread():
-    """Context limiting BLAS to one thread (when threadpoolctl is installed).
-
-    The fits here solve many tiny systems; on small machines a multi-threaded
-    BLAS spends ten times longer synchronising threads than computing.
-    """
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
-
-
 def link_fitter_for(law, fitter=None):
     """The given fitter; else VarPro (linear parameters projected out) when some parameters are
     nonlinear and every linear one is unbounded, and MultiStartLM (which keeps bounds) otherwise."""
@@ -147,6 +133,27 @@ def default_perfect(y, higher_is_better: bool):
     if y.size and y.min() >= 0.0 and y.max() <= 1.0:
         return 1.0 if higher_is_better else 0.0
     return None
+
+
+def resolve_perfect(perfect, y, higher_is_better: bool):
+    """The best attainable metric a predictor's ``perfect`` parameter stands for.
+
+    Parameters
+    ----------
+    perfect : float, "auto" or None
+        The parameter: a value, ``"auto"`` (`default_perfect` of ``y``) or None (unbounded).
+    y : array-like
+        Training metric values (read only for ``"auto"``).
+    higher_is_better : bool
+        Direction of the metric.
+
+    Returns
+    -------
+    float or None
+    """
+    if perfect == "auto":
+        return default_perfect(y, bool(higher_is_better))
+    return None if perfect is None else float(perfect)
 
 
 def fit_quietly(fitter, law, X, y, objective, *, starts=None, quiet=False):

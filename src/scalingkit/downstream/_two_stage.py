@@ -6,8 +6,8 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy.special import ndtri
 
+from .._threads import one_blas_thread
 from ..estimators import BasePredictor, check_is_fitted
 from ..exceptions import ConvergenceWarning, DataValidationError
 from ..fitting import LeastSquares, MultiStartLM, make_objective
@@ -20,15 +20,14 @@ from ._stages import (
     bootstrap_rows,
     check_level,
     column,
-    default_perfect,
     finite_float,
     fit_quietly,
     group_ids,
     law_variance,
     link_fitter_for,
-    one_blas_thread,
     positive_int,
     quantiles,
+    resolve_perfect,
     select_rows,
     to_internal,
 )
@@ -187,11 +186,6 @@ class TwoStagePredictor(BasePredictor):
         self.random_state = random_state
 
     # -- fitting --------------------------------------------------------------------------
-    def _perfect(self, y):
-        if self.perfect == "auto":
-            return default_perfect(y, bool(self.higher_is_better))
-        return None if self.perfect is None else float(self.perfect)
-
     def fit(self, table, y=None, *, stage1_index=None, stage2_index=None):
         """Fit both stages. Returns self.
 
@@ -224,8 +218,8 @@ class TwoStagePredictor(BasePredictor):
         needed = {self.loss_law_.input_map.get(k, k): v for k, v in self.loss_law_.min_distinct.items()}
         table.subset(m1).check_distinct(needed, what=f"stage one (law '{self.loss_law_.name}')")
         self.link_ = make_link(self.link, chance=float(self.chance), higher_is_better=bool(self.higher_is_better),
-                               margin=float(self.emergence_margin),
-                               perfect=self._perfect(metric[m2]), x=x[m2], y=metric[m2])
+                               margin=float(self.emergence_margin), x=x[m2], y=metric[m2],
+                               perfect=resolve_perfect(self.perfect, metric[m2], self.higher_is_better))
         m2 &= self.link_.emerged(metric)
         _check_rows(m2, self.link_.law, "stage two", self.link_)
         data = (table.inputs(self.loss_law_.columns), x, metric)
@@ -386,12 +380,7 @@ class TwoStagePredictor(BasePredictor):
             C = as_inputs(table).inputs(["C"])["C"] if "C" not in X else X["C"]
             distance = np.maximum(np.log(np.asarray(C, dtype=float) / self.compute_max_), 0.0)
             var = var + s2**2 + slope**2 * s1**2 + (self.extrapolation_scale_ * distance) ** 2
-        half = ndtri(0.5 + level / 2) * np.sqrt(var)
-        lo, hi = raw - half, raw + half
-        if self.link_.name == "linear":
-            clip = np.maximum if self.link_.higher_is_better else np.minimum
-            lo, hi = clip(lo, self.link_.chance), clip(hi, self.link_.chance)
-        return lo, hi
+        return self.link_.normal_interval(raw, var, level)
 
     def to_dict(self) -> dict:
         """JSON-ready summary of both fits (the CLI's payload)."""

@@ -16,18 +16,9 @@ from collections.abc import Mapping
 import numpy as np
 from scipy import optimize
 
+from .._threads import one_blas_thread
+
 __all__ = ["box_around", "fit_boxed"]
-
-
-def _single_thread():
-    """Limit BLAS to one thread while the optimiser runs (no-op without threadpoolctl)."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
-        import contextlib
-
-        return contextlib.nullcontext()
-    return threadpool_limits(1, user_api="blas")
 
 
 def box_around(value: float, log_width: float) -> tuple[float, float]:
@@ -163,7 +154,7 @@ def fit_boxed(law, X: Mapping[str, np.ndarray], y, start: Mapping[str, float],
     limit = max_nfev or 2000 * (len(names) + 1)
     options = {"maxfun": limit, "maxiter": 2 * limit}
     # L-BFGS-B calls BLAS on tiny vectors: threads only contend (10x slower on a busy machine)
-    with _single_thread():
+    with one_blas_thread():
         if gradient == "analytic":
             res = optimize.minimize(fun, t0, jac=True, method="L-BFGS-B", options=options)
         else:

@@ -34,6 +34,7 @@ from numbers import Integral, Real
 import numpy as np
 from scipy.special import expit
 
+from .._threads import one_blas_thread
 from ._auto_features import (
     config_codes,
     effective_data,
@@ -284,7 +285,7 @@ class AutoPredictor(BasePredictor):
         return effective_data(D, U)
 
     def _fit_law(self, N, D, y) -> None:
-        with _single_blas_thread():  # tiny linear algebra: threads only contend
+        with one_blas_thread():  # tiny linear algebra: threads only contend
             self.law_ = LawEnsemble(weighting=self.weighting, trust=self.trust, T=self.T, top_k=self.top_k,
                                     box=self.box, min_levels=self.min_levels, free=self.free_law,
                                     cv_fractions=self.cv_fractions).fit(N, D, y)
@@ -332,17 +333,6 @@ class AutoPredictor(BasePredictor):
     def predict(self, table) -> np.ndarray:
         """Predicted target for every row of ``table`` (its target column is never read)."""
         return self.predict_components(table)["prediction"]
-
-
-def _single_blas_thread():
-    """Limit BLAS to one thread (no-op without threadpoolctl)."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
-        import contextlib
-
-        return contextlib.nullcontext()
-    return threadpool_limits(1, user_api="blas")
 
 
 def _seed(random_state):

@@ -11,9 +11,7 @@ import pandas as pd
 
 from ..estimators._base import BasePredictor, check_is_fitted
 from ..exceptions import ConvergenceWarning
-from ._impute import LowRankImputer
-from ._pca import PrincipalComponents
-from ._predictor import ObservationalPredictor, resolve_benchmarks
+from ._predictor import ObservationalPredictor, fit_pc_basis, resolve_benchmarks
 from ._sigmoid import fit_link
 
 __all__ = ["CVObservationalPredictor"]
@@ -197,10 +195,9 @@ class CVObservationalPredictor(BasePredictor):
                 yield f"q={q:g}", np.sort(order[n_val:]), order[:n_val]
 
     def _fold_features(self, B, fit_rows, val_rows):
-        imputer = LowRankImputer(clip=self.impute_clip)
-        filled = imputer.fit_transform(B[fit_rows])
-        pca = PrincipalComponents(n_components=self.pca_components).fit(filled)
-        return pca.transform(filled), pca.transform(imputer.transform(B[val_rows]))
+        imputer, pca, feats = fit_pc_basis(B[fit_rows], impute_clip=self.impute_clip,
+                                           pca_components=self.pca_components)
+        return feats, pca.transform(imputer.transform(B[val_rows]))
 
     def predict(self, frame: pd.DataFrame) -> np.ndarray:
         """Predictions of the refitted best configuration (the target is not read)."""

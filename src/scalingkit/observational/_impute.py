@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._threads import one_blas_thread
+from .._threads import one_blas_thread
 
 __all__ = ["LowRankImputer"]
 

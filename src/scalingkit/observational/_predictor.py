@@ -17,7 +17,8 @@ from ._impute import LowRankImputer
 from ._pca import PrincipalComponents
 from ._sigmoid import LINKS, LOSSES, fit_link
 
-__all__ = ["BASE_BENCHMARKS", "INSTRUCT_BENCHMARKS", "ObservationalPredictor", "pc_scores", "resolve_benchmarks"]
+__all__ = ["BASE_BENCHMARKS", "INSTRUCT_BENCHMARKS", "ObservationalPredictor", "fit_pc_basis", "pc_scores",
+           "resolve_benchmarks"]
 
 #: The 8 standard benchmarks of base models (Open LLM Leaderboard v1 + XWinograd + HumanEval).
 BASE_BENCHMARKS = ("MMLU", "ARC-C", "HellaSwag", "Winograd", "TruthfulQA", "GSM8K", "XWinograd", "HumanEval")
@@ -81,6 +82,31 @@ def pc_scores(frame: pd.DataFrame, benchmarks, imputer, pca) -> pd.DataFrame:
     B = frame[benchmarks].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
     pcs = pca.transform(imputer.transform(B))
     return pd.DataFrame(pcs, index=frame.index, columns=[f"PC-{i + 1}" for i in range(pcs.shape[1])])
+
+
+def fit_pc_basis(B, *, impute_clip=None, pca_components=5):
+    """Fit the default imputer and the principal components on the score matrix ``B``.
+
+    Parameters
+    ----------
+    B : ndarray of shape (n_models, n_benchmarks)
+        Benchmark scores, NaN where missing.
+    impute_clip : tuple of float or None, default=None
+        ``clip`` of the `LowRankImputer`.
+    pca_components : int, default=5
+        ``n_components`` of the `PrincipalComponents`.
+
+    Returns
+    -------
+    imputer : LowRankImputer
+    pca : PrincipalComponents
+    scores : ndarray of shape (n_models, n_components)
+        Principal-component scores of the rows of ``B`` (imputed).
+    """
+    imputer = LowRankImputer(clip=impute_clip)
+    filled = imputer.fit_transform(B)
+    pca = PrincipalComponents(n_components=pca_components).fit(filled)
+    return imputer, pca, pca.transform(filled)
 
 
 class ObservationalPredictor(BasePredictor):

@@ -17,8 +17,8 @@ import numpy as np
 from scipy.optimize import least_squares, minimize
 from scipy.special import expit
 
+from .._threads import one_blas_thread
 from ..exceptions import ConvergenceWarning
-from ._threads import one_blas_thread
 
 __all__ = ["LINKS", "LinkFit", "fit_link", "floor_sigmoid"]
 

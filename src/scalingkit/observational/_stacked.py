@@ -11,9 +11,7 @@ from scipy.optimize import minimize
 
 from ..estimators._base import BasePredictor, check_is_fitted
 from ..exceptions import ConvergenceWarning
-from ._impute import LowRankImputer
-from ._pca import PrincipalComponents
-from ._predictor import ObservationalPredictor, pc_scores, resolve_benchmarks
+from ._predictor import ObservationalPredictor, fit_pc_basis, pc_scores, resolve_benchmarks
 from ._sigmoid import fit_link
 
 __all__ = ["StackedObservationalPredictor", "simplex_least_squares"]
@@ -243,10 +241,7 @@ class StackedObservationalPredictor(BasePredictor):
                     floor_bounds=self.floor_bounds, impute_clip=self.impute_clip, pca_components=self.pca_components)
 
     def _features(self, B, rows):
-        imputer = LowRankImputer(clip=self.impute_clip)
-        filled = imputer.fit_transform(B[rows])
-        pca = PrincipalComponents(n_components=self.pca_components).fit(filled)
-        return imputer, pca, pca.transform(filled)
+        return fit_pc_basis(B[rows], impute_clip=self.impute_clip, pca_components=self.pca_components)
 
     def _fit_link(self, feats, y, k):
         with warnings.catch_warnings():
