@@ -13,6 +13,7 @@ from scalingkit.estimators import AutoPredictor, clone, get_predictor
 from scalingkit.estimators._auto_features import (
     effective_data,
     extrapolation_ratio,
+    failed_rows,
     is_identifier,
     is_outcome,
     select_features,
@@ -231,6 +232,52 @@ def test_checkpoint_residual_is_learned_and_transfers_to_larger_n(step_split):
 
 
 # -- contract ----------------------------------------------------------------------------------------
+def test_searched_setting_is_found_when_no_configuration_repeats():
+    # a random search: every run at its own (N, D), the learning rate drawn per run; width follows N
+    rng = np.random.default_rng(3)
+    n = 400
+    N = np.exp(rng.uniform(np.log(1e8), np.log(4e9), n))
+    D = N * np.exp(rng.uniform(np.log(10), np.log(60), n))
+    lr = np.exp(rng.uniform(np.log(1e-4), np.log(1e-2), n))
+    frame = pd.DataFrame({"N": N, "D": D, "lr": lr, "width": 64 * np.round(np.sqrt(N) / 640)})
+    frame["loss"] = _law(N, D) + 0.5 * (np.log10(lr) + 3.0) ** 2
+    cheap = N * D <= np.quantile(N * D, 0.8)
+    train, test = read_runs(frame[cheap]), read_runs(frame[~cheap])
+    model = _fit(train)
+    assert model.feature_names_ == ["lr"]  # width is a function of scale, lr is not
+    assert model.gate_ > 0.9
+    parts = model.predict_components(test)
+    assert _mape(test.y, parts["prediction"]) < 0.3 * _mape(test.y, parts["law"])
+
+
+def test_a_setting_with_missing_values_is_kept(lr_split):
+    train, _ = lr_split
+    frame = train.frame.copy()
+    frame.loc[frame.index[::10], "lr"] = np.nan  # a tenth missing: the median fills them
+    model = _fit(read_runs(frame))
+    assert model.feature_names_ == ["lr"]
+    assert model.feature_specs_[0].fill == pytest.approx(np.median(np.log(train.frame["lr"])), abs=0.5)
+    mostly_missing = frame.assign(lr=np.where(np.arange(len(frame)) % 3 == 0, frame["lr"], np.nan))
+    assert _fit(read_runs(mostly_missing)).feature_names_ == []
+
+
+def test_failed_runs_are_left_out_of_the_fit(lr_split):
+    train, test = lr_split
+    plain = _fit(train)
+    frame = train.frame.copy()
+    bad = np.random.default_rng(0).choice(len(frame), len(frame) // 10, replace=False)
+    frame.loc[frame.index[bad], "loss"] = 7.5  # blown-up runs
+    unflagged = _fit(read_runs(frame))
+    model = _fit(read_runs(frame.assign(diverged=np.isin(np.arange(len(frame)), bad))))
+    assert model.n_failed_rows_ == len(bad)
+    assert "diverged" not in model.feature_names_  # an outcome, unknown before the run
+    err = _mape(test.y, model.predict(test))
+    assert err < 1.5 * _mape(test.y, plain.predict(test)) + 0.002
+    assert err < 0.5 * _mape(test.y, unflagged.predict(test))
+    assert failed_rows(pd.DataFrame({"crashed": ["yes", "no", None]})).tolist() == [True, False, False]
+    assert not failed_rows(pd.DataFrame({"failed_steps": [3, 0, 12]})).any()  # a count, not a flag
+
+
 def test_predict_never_reads_the_target(lr_split):
     train, test = lr_split
     model = _fit(train)
@@ -304,6 +351,8 @@ def test_identifier_and_outcome_rules():
     assert not is_outcome("eval_domain", "loss")
     assert not is_outcome("lr", "loss", {"lr": "1/step"})
     assert is_outcome("z_loss", "loss")  # a logged auxiliary loss
+    assert is_outcome("diverged", "loss")
+    assert is_identifier(pd.Series(["train", "val", "train"]), "ncpl_split")
     assert not is_outcome("z_loss_coef", "loss")  # its weight: a setting
     assert not is_outcome("aux_loss_weight", "loss")
 

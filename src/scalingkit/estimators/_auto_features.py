@@ -8,10 +8,15 @@ outcome (`is_outcome`: another loss, an accuracy, a score), that
    pair) in at least 5 % of them: learning rate, batch size, checkpoint step, mixture,
    validation domain, router, unique tokens... Columns that only change from one
    configuration to the next (width, depth, other parameter counts) describe the scale
-   and are left to the law;
+   and are left to the law. Where configurations do not repeat (every run at its own N
+   and D, as in a random search) this cannot be tested; the column must then vary
+   beyond scale instead: a quadratic in (log N, log D) explains at most half of its
+   variance;
 2. is not a proxy of scale: after its transform, ``|Spearman|`` with log N and with
    log D is at most ``max_confounding``;
 3. is not a linear function of the settings already kept and of (log N, log D).
+
+A numeric column may miss up to half of its values (they get the median of the others).
 
 Positive columns spanning more than a factor 3 are logged; a logged column whose typical
 value is within a factor 10 of D (tokens) or of N (parameters) is expressed relative to
@@ -42,19 +47,21 @@ from scipy.stats import spearmanr
 from ..laws import DATA_CONSTRAINED_PUBLISHED
 
 __all__ = ["UNIQUE_TOKEN_COLUMNS", "FeatureSpec", "config_codes", "effective_data", "extrapolation_ratio",
-           "is_identifier", "is_outcome", "partial_r2", "scale_matrix", "select_features", "setting_matrix",
-           "unique_token_column"]
+           "failed_rows", "is_identifier", "is_outcome", "partial_r2", "scale_matrix", "select_features",
+           "setting_matrix", "unique_token_column"]
 
 _SAME_UNITS = math.log(10.0)
 
 #: Names read as row or run identifiers (case-insensitive, whole name): ``Unnamed: 0`` (pandas'
-#: unnamed index), ``index``, ``id``, ``run_id``, ``run``, ``run_number``, ``level_0``...
+#: unnamed index), ``index``, ``id``, ``run_id``, ``run``, ``run_number``, ``level_0``, and bookkeeping of
+#: evaluation splits (``split``, ``ncpl_split``, ``fold``)...
 _IDENTIFIER_NAME = re.compile(r"^(unnamed:?\s*\d*|index|idx|id|row|row_?(id|index|num(ber)?)|"
-                              r"run|run_?(no|num(ber)?|idx|index)|level_\d+|.*[_ ]id)$", re.IGNORECASE)
+                              r"run|run_?(no|num(ber)?|idx|index)|level_\d+|.*[_ ]id|(.*[_ ])?(split|fold))$",
+                              re.IGNORECASE)
 
 #: Words that mark a column as an outcome of the run (a loss, a score), not a setting.
 _OUTCOME_WORDS = re.compile(r"(^|[_\W])(loss|losses|ppl|perplexity|acc|accuracy|bpb|bpc|score|lo95|hi95|"
-                            r"err|error)([_\W]|$)", re.IGNORECASE)
+                            r"err|error|diverged|divergence|crashed|failed)([_\W]|$)", re.IGNORECASE)
 #: Words that make a loss-named column a setting: the weight of an auxiliary loss (``z_loss_coef``).
 _COEFFICIENT_WORDS = re.compile(r"(^|[_\W])(coef|coeff|coefficient|weight|wt|lambda|scale|factor|mult)([_\W]|$)",
                                 re.IGNORECASE)
@@ -105,6 +112,36 @@ def config_codes(frame: pd.DataFrame) -> np.ndarray:
     if "config" in frame.columns and not frame["config"].isna().any():
         return pd.factorize(frame["config"], sort=False)[0]
     return frame.groupby(["N", "D"], sort=False).ngroup().to_numpy()
+
+
+#: Names of flags that mark a run that did not train normally.
+_FAILURE_FLAG = re.compile(r"(^|[_\W])(diverged|divergence|crashed|failed)([_\W]|$)", re.IGNORECASE)
+_TRUE_TEXT = {"true", "yes", "y", "1", "t"}
+_FALSE_TEXT = {"false", "no", "n", "0", "f", "", "<na>", "nan", "none"}
+
+
+def failed_rows(frame: pd.DataFrame) -> np.ndarray:
+    """Rows flagged as runs that did not train normally (diverged, crashed, failed).
+
+    A column named with one of those words whose values are all boolean (``True``/
+    ``False``, 0/1, yes/no; a missing value counts as False) flags the rows where it is
+    true. Other columns, and flag columns with other values, are ignored.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> failed_rows(pd.DataFrame({"lr": [1, 2, 3], "diverged": [False, True, False]})).tolist()
+    [False, True, False]
+    """
+    out = np.zeros(len(frame), dtype=bool)
+    for name in frame.columns:
+        if not _FAILURE_FLAG.search(str(name)):
+            continue
+        text = frame[name].astype("string").str.strip().str.lower().fillna("").to_numpy(dtype=str)
+        values = set(np.unique(text))
+        if values <= _TRUE_TEXT | _FALSE_TEXT:
+            out |= np.isin(text, list(_TRUE_TEXT))
+    return out
 
 
 def unique_token_column(frame: pd.DataFrame) -> str | None:
@@ -235,7 +272,7 @@ def is_identifier(col: pd.Series, name: str, codes=None) -> bool:
     """Whether a column identifies rows or runs rather than setting them.
 
     True for a name like an index or an id (``Unnamed: 0``, ``index``, ``id``,
-    ``run_id``, ``run``...) and for a non-negative integer column whose values stay
+    ``run_id``, ``run``, a split or fold label...) and for a non-negative integer column whose values stay
     below 20 times the number of its distinct values (a counter of tokens or steps is
     much larger) and which either
 
@@ -277,7 +314,7 @@ def is_outcome(name: str, target: str, units=None) -> bool:
     """Whether a column is an outcome of the run (another loss, a score) rather than a setting.
 
     A column named like a loss, perplexity, accuracy, score, evaluation or error (as a
-    word of its name: ``loss_c4_val``, ``val_acc``, ``ds_boolq_acc``; not the weight of a
+    word of its name: ``loss_c4_val``, ``val_acc``, ``ds_boolq_acc``, ``diverged``; not the weight of a
     loss, ``z_loss_coef`` or ``aux_loss_weight``), or whose unit in
     ``units`` (exact name or glob key) is the target's unit or a unit of a loss or score
     (nats, bits, accuracy, perplexity).
@@ -315,27 +352,66 @@ def _as_text(col: pd.Series) -> np.ndarray:
 
 
 def _varies_inside(x, codes, min_share) -> bool:
+    """Whether ``x`` changes inside at least ``min_share`` of the configurations (and one)."""
     varies = pd.Series(x).groupby(codes).nunique().gt(1)
     return bool(varies.sum() >= max(1.0, min_share * varies.size))
 
 
+def _scale_r2(z, S) -> float:
+    """Share of the variance of ``z`` that a quadratic in (log N, log D) explains."""
+    s = (S - S.mean(axis=0)) / np.where(S.std(axis=0) > 0, S.std(axis=0), 1.0)
+    A = np.column_stack([np.ones(len(z)), s, s**2, s[:, :1] * s[:, 1:]])
+    coef, *_ = np.linalg.lstsq(A, z, rcond=None)
+    var = np.var(z)
+    return float(1.0 - np.var(z - A @ coef) / var) if var > 0 else 1.0
+
+
+def _configs_repeat(codes, min_share) -> bool:
+    """Whether at least ``min_share`` of the configurations (and one) hold several rows."""
+    repeated = pd.Series(codes).value_counts().gt(1)
+    return bool(repeated.sum() >= max(1.0, min_share * repeated.size))
+
+
+def _set_by_run(z, S) -> bool:
+    """Without repeated configurations: ``z`` varies beyond what the scale explains.
+
+    A quadratic in (log N, log D) explains at most half its variance: width and depth
+    are functions of scale, a searched learning rate is not.
+    """
+    return len(z) >= 8 and _scale_r2(z, S) <= 0.5
+
+
 def _candidate_columns(col: pd.Series, name: str, codes, S, min_share):
-    """``(FeatureSpec, transformed values)`` of one column: none, one, or one per category."""
+    """``(FeatureSpec, transformed values)`` of one column: none, one, or one per category.
+
+    A numeric column may miss up to half of its values; they get the median of the
+    others (as in `setting_matrix`).
+    """
     x = _numeric(col)
     if x is not None:
-        if not np.isfinite(x).all() or np.ptp(x) == 0 or not _varies_inside(x, codes, min_share):
+        ok = np.isfinite(x)
+        if ok.mean() < 0.5 or np.ptp(x[ok]) == 0:
             return []
-        kind, floor = _kind(x, S)
-        z = _transform(x, kind, floor, S)
-        return [(FeatureSpec(name, kind, floor, float(np.median(z))), z)]
+        kind, floor = _kind(x[ok], S[ok])
+        with np.errstate(all="ignore"):
+            z = _transform(x, kind, floor, S)
+        fill = float(np.median(z[ok]))
+        z = np.where(ok, z, fill)
+        repeat = _configs_repeat(codes, min_share)
+        if not (_varies_inside(z, codes, min_share) if repeat else _set_by_run(z, S)):
+            return []
+        return [(FeatureSpec(name, kind, floor, fill), z)]
     text = _as_text(col)
     levels = pd.unique(text)
-    if not 2 <= levels.size <= _MAX_LEVELS or not _varies_inside(text, codes, min_share):
+    repeat = _configs_repeat(codes, min_share)
+    if not 2 <= levels.size <= _MAX_LEVELS or (repeat and not _varies_inside(text, codes, min_share)):
         return []
     out = []
     for level in sorted(levels):
         z = (text == level).astype(float)
-        if np.unique(codes[z > 0]).size >= 2:  # seen in two configurations: a pattern that can transfer
+        if np.unique(codes[z > 0]).size < 2:  # seen in one configuration: no pattern that can transfer
+            continue
+        if repeat or _set_by_run(z, S):
             out.append((FeatureSpec(name, "cat", 0.0, 0.0, str(level)), z))
     return out
 

@@ -39,6 +39,7 @@ from ._auto_features import (
     config_codes,
     effective_data,
     extrapolation_ratio,
+    failed_rows,
     partial_r2,
     scale_matrix,
     select_features,
@@ -154,17 +155,22 @@ class AutoPredictor(BasePredictor):
         or when the gate is below 1e-3.
     n_configs_ : int
         Configurations in the training table.
+    n_failed_rows_ : int
+        Training rows flagged as runs that did not train normally (a boolean
+        ``diverged``, ``crashed`` or ``failed`` column); they are left out of the fit.
 
     Notes
     -----
     ``predict`` reads only N, D, the unique-tokens column (a missing value counts as one
     epoch) and the setting columns; the target column of the table it is given is never
-    read. ``config``, text columns with more than 32 values (run names), identifiers (an
-    index or id column, a row number) and outcomes (other losses, accuracies, scores,
-    columns whose unit in the table's meta is a loss or score unit) are ignored. The shrunk members, their
-    box and the prior follow ReScaL (PROTOCOL.md section 3); the free candidate, the
-    inner extrapolation folds, the validated reach, the identifiability rule, the
-    feature transforms, the grouped gate and the scale-aware residual are ours.
+    read. Rows flagged as diverged, crashed or failed are left out of the fit: ``auto``
+    forecasts the loss of a run that trains normally. ``config``, text columns with more
+    than 32 values (run names), identifiers (an index or id column, a row number, a split
+    label) and outcomes (other losses, accuracies, scores, columns whose unit in the
+    table's meta is a loss or score unit) are ignored. The shrunk members, their box and
+    the prior follow ReScaL (PROTOCOL.md section 3); the free candidate, the inner
+    extrapolation folds, the validated reach, the identifiability rule, the feature
+    transforms, the grouped gate and the scale-aware residual are ours.
 
     References
     ----------
@@ -242,6 +248,11 @@ class AutoPredictor(BasePredictor):
         table = as_fit_table(table)
         frame = table.frame
         y = table.y if y is None else np.asarray(y, dtype=float)
+        failed = failed_rows(frame)
+        self.n_failed_rows_ = int(failed.sum())
+        if 0 < failed.sum() < len(frame):  # forecast the loss of a run that trains normally
+            table = table.subset(np.flatnonzero(~failed))
+            frame, y = table.frame, y[~failed]
         if not (np.all(np.isfinite(y)) and np.all(y > 0)):
             msg = "AutoPredictor needs a positive, finite target (a loss); got values <= 0 or non-finite"
             raise ValueError(msg)
