@@ -24,7 +24,7 @@ row per test row and method) and ``coverage_datasets.csv`` to ``--out`` and prin
 markdown tables.
 
 Run:  SCALINGKIT_DATA=../shared/data python bench/coverage.py [--jobs 1]
-      [--datasets rescal_moe,chinchilla_epoch] [--level 0.8] [--out DIR]
+      [--datasets rescal_moe,chinchilla_epoch] [--level 0.8] [--prior-weight 0] [--out DIR]
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def _tasks(datasets, rhos, test_fraction):
     return out
 
 
-def score_pair(task, level: float, seed: int) -> tuple[list[dict], list[pd.DataFrame]]:
+def score_pair(task, level: float, seed: int, prior_weight: float = 0.0) -> tuple[list[dict], list[pd.DataFrame]]:
     """Fit both methods on one pair and score their intervals on its test rows."""
     pool, name, label, train, test = task
     pairs, rows = [], []
@@ -83,7 +83,8 @@ def score_pair(task, level: float, seed: int) -> tuple[list[dict], list[pd.DataF
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                model = IntervalPredictor(_base(base_name, seed), method=kind, seed=seed).fit(train)
+                extra = {"prior_weight": prior_weight} if kind == "conformal" else {}
+                model = IntervalPredictor(_base(base_name, seed), method=kind, seed=seed, **extra).fit(train)
                 lo, hi = model.predict_interval(test, level)
                 pred = model.predict(test)
                 dist = model.extrapolation_distance(test)
@@ -140,6 +141,8 @@ def main(argv=None) -> int:
     parser.add_argument("--datasets", default=None,
                         help="comma-separated subset (default: the 8 ReScaL sets and " + ", ".join(OTHER) + ")")
     parser.add_argument("--level", type=float, default=0.8, help="nominal coverage (default 0.8)")
+    parser.add_argument("--prior-weight", type=float, default=0.0,
+                        help="prior_weight of the conformal intervals (default 0: the folds alone)")
     parser.add_argument("--rhos", default="0.2,0.4,0.6,0.8", help="ComputeSplit budgets of the other sets")
     parser.add_argument("--test-fraction", type=float, default=0.1, help="ComputeSplit held-out share")
     parser.add_argument("--seed", type=int, default=0)
@@ -151,11 +154,12 @@ def main(argv=None) -> int:
     tasks = _tasks(names, [float(r) for r in args.rhos.split(",")], args.test_fraction)
     t0 = time.perf_counter()
     if args.jobs == 1:
-        results = [score_pair(t, args.level, args.seed) for t in tasks]
+        results = [score_pair(t, args.level, args.seed, args.prior_weight) for t in tasks]
     else:
         from joblib import Parallel, delayed
 
-        results = Parallel(n_jobs=args.jobs)(delayed(score_pair)(t, args.level, args.seed) for t in tasks)
+        results = Parallel(n_jobs=args.jobs)(delayed(score_pair)(t, args.level, args.seed, args.prior_weight)
+                                             for t in tasks)
     wall = time.perf_counter() - t0
     pairs = pd.DataFrame([p for ps, _ in results for p in ps])
     rows = pd.concat([r for _, rs in results for r in rs], ignore_index=True)

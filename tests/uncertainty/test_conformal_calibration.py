@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -108,6 +110,59 @@ def test_one_configuration_falls_back_to_the_prior_without_refitting():
     assert np.log(hi / lo)[0] / 2 == pytest.approx(float(ndtri(0.9)) * 0.04 * 2, abs=1e-3)  # 2 decades, no noise
 
 
+def test_an_axis_the_folds_never_extrapolated_along_gets_the_prior_growth():
+    # every run at one model size, D varied: the folds show extrapolation in D only
+    rng = np.random.default_rng(0)
+    D = np.geomspace(2e9, 2e11, 12)
+    t = RunsTable(pd.DataFrame({"N": 1e8, "D": D, "loss": np.exp(1.0 - 0.05 * np.log(D / 1e9)
+                                                                  + 0.005 * rng.standard_normal(D.size))}))
+    model = IntervalPredictor(PowerInCompute(), prior_growth=0.04).fit(t)
+    cal = model.calibration_
+    assert cal.growth_learned
+    assert cal.unvalidated == ("N",)
+    assert cal.to_dict(0.8)["unvalidated_axes"] == ["N"]
+    same_n = RunsTable(pd.DataFrame({"N": [1e8], "D": [4e11], "loss": [1.0]}))
+    bigger_n = RunsTable(pd.DataFrame({"N": [1e10], "D": [4e11], "loss": [1.0]}))  # two decades more N, same D
+    z = float(ndtri(0.9))
+    learned = cal.halfwidth(model.range_.distance(bigger_n, "relative"), 0.8)[0]
+    lo, hi = model.predict_interval(bigger_n, 0.8)
+    assert np.log(hi / lo)[0] / 2 == pytest.approx(np.hypot(learned, z * 0.04 * 2.0), rel=1e-9)
+    lo, hi = model.predict_interval(same_n, 0.8)  # along D the learned growth alone
+    assert np.log(hi / lo)[0] / 2 == pytest.approx(cal.halfwidth(model.range_.distance(same_n, "relative"), 0.8)[0])
+    # a grid over N and D validates both axes: nothing added
+    grid = power_runs(0, 0.01, n_configs=30)
+    assert IntervalPredictor(PowerInCompute()).fit(grid).calibration_.unvalidated == ()
+
+
+def test_prior_weight_shrinks_the_learned_growth_toward_the_prior():
+    t = power_runs(0, 0.01, n_configs=30)
+    plain = ExtrapolationConformal().calibrate(PowerInCompute(), t)
+    assert plain.prior_weight == 0
+    assert plain.n_configs == sum(30 - max(int(f * 30), 1) for f in (0.2, 0.4, 0.6, 0.8))
+    d = np.array([0.0, 0.5, 2.0])
+    z = float(ndtri(0.9))
+    c0, _, _, k = plain.line(0.8)
+    for w in (1.0, 1e9):
+        cal = ExtrapolationConformal(prior_weight=w).calibrate(PowerInCompute(), t)
+        lam = w / (w + cal.n_configs)
+        growth = plain.halfwidth(d, 0.8) - k * c0
+        expected = k * c0 + np.sqrt((1 - lam) * growth**2 + lam * (z * cal.prior_slope * d) ** 2)
+        np.testing.assert_allclose(cal.halfwidth(d, 0.8), expected, rtol=1e-9)
+    # worth (almost) everything: the growth is the prior's, 0.04 of log error per order of magnitude
+    span = TrainingRange.of(t).span_c
+    w = cal.halfwidth([0.0, 1.0 / span], 0.8)
+    assert w[1] - w[0] == pytest.approx(z * 0.04, rel=1e-6)
+
+
+def test_a_thin_calibration_says_so():
+    t = power_runs(0, 0.01, n_configs=6)
+    with pytest.warns(UserWarning, match="from 6 configurations"):
+        ExtrapolationConformal().calibrate(PowerInCompute(), t)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ExtrapolationConformal(prior_weight=1.0).calibrate(PowerInCompute(), t)
+
+
 @pytest.mark.parametrize("level", [0, 1, 1.5, -0.2, float("nan"), True, "0.8", None])
 def test_bad_levels_are_rejected_with_the_sklearn_message(level):
     t = power_runs(0, 0.01, n_configs=12)
@@ -120,7 +175,7 @@ def test_bad_levels_are_rejected_with_the_sklearn_message(level):
 
 
 @pytest.mark.parametrize(("option", "value"), [("prior_growth", -0.1), ("resolution", float("inf")),
-                                               ("prior_growth", "0.04")])
+                                               ("prior_growth", "0.04"), ("prior_weight", -1.0)])
 def test_bad_growth_options_are_rejected(option, value):
     with pytest.raises(ValueError, match=f"The '{option}' parameter must be a float in the range \\[0, inf\\)"):
         ExtrapolationConformal(**{option: value})

@@ -80,6 +80,10 @@ class IntervalPredictor(BasePredictor):
         Conformal growth of the log-error scale per order of magnitude of
         compute, used only when the training runs cannot show one (see
         `ExtrapolationConformal`).
+    prior_weight : float, default=0.0
+        Configurations the prior growth is worth against the learned one
+        (conformal; see `ExtrapolationConformal`). 1 is safer with a handful of
+        pilot runs.
     noise : bool, default=True
         Add the run-to-run scatter to delta and bootstrap intervals.
     seed : int, default=0
@@ -114,7 +118,7 @@ class IntervalPredictor(BasePredictor):
 
     def __init__(self, base=None, *, method="conformal", n_resamples=200, resample="pairs", groups="auto",
                  fractions=(0.2, 0.4, 0.6, 0.8), distance="relative", powers=(1.0, 1.5, 2.0), prior_growth=0.04,
-                 noise=True, seed=0, progress=False):
+                 prior_weight=0.0, noise=True, seed=0, progress=False):
         self.base = base
         self.method = method
         self.n_resamples = n_resamples
@@ -124,6 +128,7 @@ class IntervalPredictor(BasePredictor):
         self.distance = distance
         self.powers = powers
         self.prior_growth = prior_growth
+        self.prior_weight = prior_weight
         self.noise = noise
         self.seed = seed
         self.progress = progress
@@ -140,7 +145,8 @@ class IntervalPredictor(BasePredictor):
         self._validate_params()
         base = self.base if self.base is not None else _default_base()
         conformal = ExtrapolationConformal(fractions=self.fractions, distance=self.distance, powers=self.powers,
-                                           prior_growth=self.prior_growth, seed=self.seed)
+                                           prior_growth=self.prior_growth, prior_weight=self.prior_weight,
+                                           seed=self.seed)
         self.estimator_ = fitted
         self.noise_scale_ = robust_scale(log_residuals(self.estimator_, table))
         self.range_ = TrainingRange.of(table)
@@ -174,6 +180,9 @@ class IntervalPredictor(BasePredictor):
         if self.method == "conformal":
             pred = self.predict(table)
             half = self.calibration_.halfwidth(self.range_.distance(table, self.distance), level)
+            axis = self.calibration_.axis_halfwidth(np.log10(table.N) - self.range_.log_n,
+                                                    np.log10(table.D) - self.range_.log_d, level)
+            half = np.hypot(half, axis)
             return pred * np.exp(-half), pred * np.exp(half)
         if self.method == "bootstrap":
             return bootstrap_interval(self.bootstrap_, table, level, noise=self.noise, seed=self.seed)

@@ -28,7 +28,11 @@ Two safeguards keep the growth sane:
   by their tiny distances made slopes, and widths, explode);
 - when the folds show no distance at all (one configuration, or all at the same
   compute), the growth cannot be learned from the runs and follows a stated
-  prior, ``prior_growth`` in log-error scale per order of magnitude of compute.
+  prior, ``prior_growth`` in log-error scale per order of magnitude of compute;
+- when they show distance along one axis only (every run at one model size, or
+  at one data budget), the folds say nothing of extrapolating along the other:
+  a query beyond the runs along it adds the prior's growth per order of
+  magnitude of that excess, in quadrature with the learned half-width.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ __all__ = ["ConformalCalibration", "ExtrapolationConformal", "TrainingRange", "q
 _FLOOR = 1e-4  # smallest half-width at distance 0 (0.01% relative)
 _KINDS = ("compute", "nd", "relative")
 _MIN_SPAN = 0.1  # smallest span of log10 C used by the relative distance (one run: 0)
+_THIN = 12  # fewer configurations than this: the folds are fitted on a handful of runs (warning)
 
 
 @dataclass(frozen=True)
@@ -146,6 +151,18 @@ class ConformalCalibration:
         Log-error scale added per unit of distance when no score lies beyond
         distance 0 (`growth_learned` is False); the half-width then grows by
         ``z(level) * prior_slope`` per unit, ``z`` the normal quantile.
+    axis_prior : float
+        Log-error scale per order of magnitude of N or D beyond the training runs
+        along an axis in `unvalidated`.
+    unvalidated : tuple of str
+        Axes (``"N"``, ``"D"``) along which no fold extrapolated: the folds cannot
+        show how the error grows there (one model size, or one data budget), so a
+        query beyond the training runs along such an axis gets the prior's growth
+        on top (`axis_halfwidth`).
+    n_configs : int
+        Configurations scored, summed over the folds.
+    prior_weight : float
+        Configurations the prior growth is worth (0: the learned growth alone).
     """
 
     distances: np.ndarray
@@ -155,6 +172,10 @@ class ConformalCalibration:
     kind: str = "relative"
     powers: tuple = (1.0,)
     prior_slope: float = 0.0
+    axis_prior: float = 0.0
+    unvalidated: tuple = ()
+    n_configs: int = 0
+    prior_weight: float = 0.0
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -181,14 +202,42 @@ class ConformalCalibration:
 
         Beyond the largest calibrated distance a curved growth (``p > 1``)
         continues along its tangent: curvature is only trusted where it was seen.
+        With ``prior_weight`` ``w > 0`` the growth part (the half-width above its
+        value at distance 0) is shrunk toward the prior's, as the scale of a
+        normal with a conjugate prior worth ``w`` configurations:
+        ``g = sqrt((1 - l) g_learned^2 + l g_prior^2)``, ``l = w / (w + n_configs)``.
         """
         c0, c1, p, k = self.line(level)
         d = np.maximum(np.asarray(distance, dtype=float), 0.0)
         d_max = float(self.distances.max()) if self.distances.size else 0.0
         if p == 1.0 or d_max <= 0:
-            return k * (c0 + c1 * d**p)
-        tangent = c0 + c1 * d_max**p + c1 * p * d_max ** (p - 1) * (d - d_max)
-        return k * np.where(d <= d_max, c0 + c1 * d**p, tangent)
+            h = k * (c0 + c1 * d**p)
+        else:
+            tangent = c0 + c1 * d_max**p + c1 * p * d_max ** (p - 1) * (d - d_max)
+            h = k * np.where(d <= d_max, c0 + c1 * d**p, tangent)
+        if self.prior_weight > 0 and self.growth_learned and self.prior_slope > 0:
+            lam = self.prior_weight / (self.prior_weight + self.n_configs)
+            growth = h - k * c0
+            prior = float(ndtri(0.5 + level / 2)) * self.prior_slope * d
+            h = k * c0 + np.sqrt((1.0 - lam) * growth**2 + lam * prior**2)
+        return h
+
+    def axis_halfwidth(self, excess_n, excess_d, level: float = 0.8) -> np.ndarray:
+        """Half-width in log space for extrapolation along axes the folds never showed.
+
+        ``z(level) * axis_prior * e``, ``e`` the orders of magnitude beyond the
+        training runs' largest N (D) summed over the `unvalidated` axes; 0 when
+        the growth itself is the prior (no double counting).
+        """
+        level = check_level(level)
+        e = np.zeros(np.shape(excess_n), dtype=float)
+        if not self.growth_learned:
+            return e
+        if "N" in self.unvalidated:
+            e = e + np.maximum(np.asarray(excess_n, dtype=float), 0.0)
+        if "D" in self.unvalidated:
+            e = e + np.maximum(np.asarray(excess_d, dtype=float), 0.0)
+        return float(ndtri(0.5 + level / 2)) * self.axis_prior * e
 
     def to_dict(self, level: float = 0.8) -> dict:
         """The fitted growth at ``level`` and the calibration's size, as a JSON-ready dict."""
@@ -196,7 +245,8 @@ class ConformalCalibration:
         return {"level": level, "c0": c0, "c1": c1, "power": p, "k": k, "n_folds": self.n_folds,
                 "n_scores": int(self.scores.size), "distance": self.kind, "growth": (
                     "learned" if self.growth_learned else "prior"),
-                "max_distance": float(self.distances.max()) if self.distances.size else 0.0}
+                "max_distance": float(self.distances.max()) if self.distances.size else 0.0,
+                "unvalidated_axes": list(self.unvalidated)}
 
 
 def _check_options(conf) -> None:
@@ -213,7 +263,7 @@ def _check_options(conf) -> None:
     if conf.distance not in _KINDS:
         msg = f"The 'distance' parameter must be one of 'compute', 'nd', 'relative'. Got {conf.distance!r} instead."
         raise ValueError(msg)
-    for name in ("resolution", "prior_growth"):
+    for name in ("resolution", "prior_growth", "prior_weight"):
         v = getattr(conf, name)
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v < np.inf:
             msg = f"The '{name}' parameter must be a float in the range [0, inf). Got {v!r} instead."
@@ -247,6 +297,13 @@ class ExtrapolationConformal:
         configuration). At 80% the half-width then grows by about 5% per order of
         magnitude, the size of the extrapolation errors of published scaling laws
         one to two orders of magnitude out. Unused whenever the runs show growth.
+    prior_weight : float, default=0.0
+        How many configurations the prior growth is worth when the runs do show a
+        growth: the learned growth is shrunk toward the prior's by
+        ``prior_weight / (prior_weight + scored configurations)``. 0 trusts the folds
+        alone. With a handful of pilot runs the folds are fitted on one to a few
+        runs, in another regime than the full fit, and tend to understate the error;
+        ``prior_weight=1`` is then the safer choice (see `calibrate`'s warning).
     seed : int, default=0
         Seed of that subset.
 
@@ -267,6 +324,7 @@ class ExtrapolationConformal:
     max_rows: int = 400
     resolution: float = 0.02
     prior_growth: float = 0.04
+    prior_weight: float = 0.0
     seed: int = 0
 
     def __post_init__(self):
@@ -303,6 +361,8 @@ class ExtrapolationConformal:
         n_cfg = len(configs)
         rng = np.random.default_rng(self.seed)
         D, S, W = [], [], []
+        n_scored = 0
+        reach = {"N": 0.0, "D": 0.0}  # farthest extrapolation of a scored row along each axis, in decades
         cuts = sorted({max(int(f * n_cfg), 1) for f in self.fractions} & set(range(1, n_cfg)))
         for k in progress_iter(cuts, description="conformal calibration", show=progress):
             train, test = table.subset(codes < k), table.subset(codes >= k)
@@ -315,14 +375,26 @@ class ExtrapolationConformal:
             ok = np.isfinite(s)
             if not ok.any():
                 continue
-            D.append(self._distance(TrainingRange.of(train), test)[ok])
+            fold_range = TrainingRange.of(train)
+            reach["N"] = max(reach["N"], float(np.max(np.log10(test.N[ok]))) - fold_range.log_n)
+            reach["D"] = max(reach["D"], float(np.max(np.log10(test.D[ok]))) - fold_range.log_d)
+            D.append(self._distance(fold_range, test)[ok])
+            n_scored += int(np.unique(configurations(test.subset(np.flatnonzero(ok)))[0]).size)
             S.append(s[ok])
             W.append(np.full(ok.sum(), 1.0 / ok.sum()))
         prior = self.prior_growth * (TrainingRange.of(table).span_c if self.distance == "relative" else 1.0)
         if not D:
             return self._fallback(fitted if fitted is not None else fit_quietly(clone(base), table)[0], table, prior)
+        unvalidated = tuple(axis for axis in ("N", "D") if reach[axis] < self.resolution)
         cal = ConformalCalibration(np.concatenate(D), np.concatenate(S), np.concatenate(W), len(D), self.distance,
-                                   tuple(self.powers), prior)
+                                   tuple(self.powers), prior, self.prior_growth, unvalidated, n_scored,
+                                   float(self.prior_weight))
+        if cal.growth_learned and n_cfg < _THIN and self.prior_weight == 0:
+            msg = (f"extrapolation-aware calibration from {n_cfg} configurations: its folds are fitted on 1 to "
+                   f"{max(cuts)} of them, in another regime than the full fit, and may understate the "
+                   f"extrapolation error (bench/pilot_coverage.py measures it); prior_weight=1 leans on the "
+                   f"stated prior growth instead")
+            warnings.warn(msg, UserWarning, stacklevel=2)
         if not cal.growth_learned:
             msg = (f"extrapolation-aware calibration: the training runs lie within {self.resolution:g} orders of "
                    f"magnitude of compute of each other, so they cannot show how the error grows beyond them; "
