@@ -73,3 +73,20 @@ def test_cli_backtest_intervals(tmp_path, table, capsys):
 
     assert {"coverage", "width"} <= set(pd.read_csv(tmp_path / "bt" / "results.csv").columns)
     assert run(["backtest", str(csv), "--methods", "chinchilla", "--out", str(tmp_path / "x"), "--intervals", "2"]) == 2
+
+
+def test_cli_prior_weight_widens_conformal_intervals(tmp_path, table, capsys):
+    csv = tmp_path / "runs.csv"
+    table.frame.to_csv(csv, index=False)
+    widths = []
+    for weight in ("0", "1000"):
+        args = ["backtest", str(csv), "--methods", "chinchilla", "--split", "compute", "--rho", "0.5", "--out",
+                str(tmp_path / f"bt{weight}"), "--intervals", "0.8", "--prior-weight", weight, "--no-progress",
+                "--format", "json"]
+        assert run(args) == 0
+        widths.append(json.loads(capsys.readouterr().out)["summary"][0]["mean_width"])
+    assert widths[1] != pytest.approx(widths[0])  # the prior growth replaced the learned one
+    bad = ["backtest", str(csv), "--methods", "chinchilla", "--out", str(tmp_path / "y"), "--intervals", "0.8",
+           "--prior-weight", "-1"]
+    assert run(bad) == 2
+    assert "--prior-weight must be >= 0" in capsys.readouterr().err

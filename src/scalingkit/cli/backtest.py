@@ -108,6 +108,9 @@ def backtest(
                                                               "adds coverage and width columns."),
     interval_method: str = typer.Option("conformal", "--interval-method",
                                         help="conformal, bootstrap or delta (IntervalPredictor), or own."),
+    prior_weight: float = typer.Option(0.0, "--prior-weight",
+                                       help="Conformal: configurations the prior growth is worth (1 is safer "
+                                            "with a handful of pilot runs)."),
     target: str = TARGET,
     n_col: str = N_COL,
     d_col: str = D_COL,
@@ -139,7 +142,7 @@ def backtest(
     for src in _sources(source):
         tables[_dataset_name(src, tables)] = load_source(src, target=target, n_col=n_col, d_col=d_col)
     splits = {name: _make_split(split, name, rhos, test_fraction, group_col) for name in tables}
-    predictors = _with_intervals({m: get_predictor(m) for m in names}, intervals, interval_method)
+    predictors = _with_intervals({m: get_predictor(m) for m in names}, intervals, interval_method, prior_weight)
     runner = Backtest(predictors, splits, jobs=jobs, backend=backend,
                       scheduler=scheduler, progress=progress, random_state=seed, intervals=intervals)
     try:
@@ -151,7 +154,7 @@ def backtest(
     return 0
 
 
-def _with_intervals(predictors: dict, level, method: str) -> dict:
+def _with_intervals(predictors: dict, level, method: str, prior_weight: float = 0.0) -> dict:
     """Wrap every method in `IntervalPredictor` (unless ``method == "own"``) when ``level`` is set."""
     if level is None:
         return predictors
@@ -161,11 +164,15 @@ def _with_intervals(predictors: dict, level, method: str) -> dict:
     if method not in ("conformal", "bootstrap", "delta", "own"):
         msg = f"--interval-method must be conformal, bootstrap, delta or own; got '{method}'"
         raise ValueError(msg)
+    if not prior_weight >= 0:
+        msg = f"--prior-weight must be >= 0; got {prior_weight}"
+        raise ValueError(msg)
     if method == "own":
         return predictors
     from ..uncertainty import IntervalPredictor
 
-    return {name: IntervalPredictor(p, method=method) for name, p in predictors.items()}
+    extra = {"prior_weight": prior_weight} if method == "conformal" else {}
+    return {name: IntervalPredictor(p, method=method, **extra) for name, p in predictors.items()}
 
 
 def _report(result, paths: dict, split: str, fmt: str) -> None:
