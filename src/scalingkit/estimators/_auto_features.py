@@ -47,8 +47,8 @@ from scipy.stats import spearmanr
 from ..laws import DATA_CONSTRAINED_PUBLISHED
 
 __all__ = ["UNIQUE_TOKEN_COLUMNS", "FeatureSpec", "config_codes", "effective_data", "extrapolation_ratio",
-           "failed_rows", "is_identifier", "is_outcome", "partial_r2", "scale_matrix", "select_features",
-           "setting_matrix", "unique_token_column"]
+           "failed_rows", "is_identifier", "is_outcome", "partial_r2", "residual_forest", "scale_matrix",
+           "select_features", "setting_matrix", "unique_token_column"]
 
 _SAME_UNITS = math.log(10.0)
 
@@ -60,8 +60,10 @@ _IDENTIFIER_NAME = re.compile(r"^(unnamed:?\s*\d*|index|idx|id|row|row_?(id|inde
                               re.IGNORECASE)
 
 #: Words that mark a column as an outcome of the run (a loss, a score), not a setting.
+#: Words that mark a run that did not train normally (outcomes too; see `failed_rows`).
+_FAILURE_WORDS = r"diverged|divergence|crashed|failed"
 _OUTCOME_WORDS = re.compile(r"(^|[_\W])(loss|losses|ppl|perplexity|acc|accuracy|bpb|bpc|score|lo95|hi95|"
-                            r"err|error|diverged|divergence|crashed|failed)([_\W]|$)", re.IGNORECASE)
+                            rf"err|error|{_FAILURE_WORDS})([_\W]|$)", re.IGNORECASE)
 #: Words that make a loss-named column a setting: the weight of an auxiliary loss (``z_loss_coef``).
 _COEFFICIENT_WORDS = re.compile(r"(^|[_\W])(coef|coeff|coefficient|weight|wt|lambda|scale|factor|mult)([_\W]|$)",
                                 re.IGNORECASE)
@@ -115,7 +117,7 @@ def config_codes(frame: pd.DataFrame) -> np.ndarray:
 
 
 #: Names of flags that mark a run that did not train normally.
-_FAILURE_FLAG = re.compile(r"(^|[_\W])(diverged|divergence|crashed|failed)([_\W]|$)", re.IGNORECASE)
+_FAILURE_FLAG = re.compile(rf"(^|[_\W])({_FAILURE_WORDS})([_\W]|$)", re.IGNORECASE)
 _TRUE_TEXT = {"true", "yes", "y", "1", "t"}
 _FALSE_TEXT = {"false", "no", "n", "0", "f", "", "<na>", "nan", "none"}
 
@@ -249,13 +251,14 @@ def select_features(frame: pd.DataFrame, target: str, *, max_confounding: float 
     """
     codes = config_codes(frame)
     S = scale_matrix(frame)
+    repeat = _configs_repeat(codes, min_share)
     kept, columns = [], []
     for name in frame.columns:
         if name in (target, "N", "D", "config"):
             continue
         if is_identifier(frame[name], str(name), codes) or is_outcome(str(name), target, units):
             continue
-        for spec, z in _candidate_columns(frame[name], str(name), codes, S, min_share):
+        for spec, z in _candidate_columns(frame[name], str(name), codes, S, min_share, repeat):
             if _confounding(z, S) > max_confounding:
                 continue
             if columns:
@@ -381,8 +384,11 @@ def _set_by_run(z, S) -> bool:
     return len(z) >= 8 and _scale_r2(z, S) <= 0.5
 
 
-def _candidate_columns(col: pd.Series, name: str, codes, S, min_share):
+def _candidate_columns(col: pd.Series, name: str, codes, S, min_share, repeat: bool):
     """``(FeatureSpec, transformed values)`` of one column: none, one, or one per category.
+
+    ``repeat`` is `_configs_repeat` of ``codes``: whether rule 1 can test variation
+    inside configurations.
 
     A numeric column may miss up to half of its values; they get the median of the
     others (as in `setting_matrix`).
@@ -397,13 +403,11 @@ def _candidate_columns(col: pd.Series, name: str, codes, S, min_share):
             z = _transform(x, kind, floor, S)
         fill = float(np.median(z[ok]))
         z = np.where(ok, z, fill)
-        repeat = _configs_repeat(codes, min_share)
         if not (_varies_inside(z, codes, min_share) if repeat else _set_by_run(z, S)):
             return []
         return [(FeatureSpec(name, kind, floor, fill), z)]
     text = _as_text(col)
     levels = pd.unique(text)
-    repeat = _configs_repeat(codes, min_share)
     if not 2 <= levels.size <= _MAX_LEVELS or (repeat and not _varies_inside(text, codes, min_share)):
         return []
     out = []
@@ -443,7 +447,8 @@ def setting_matrix(frame: pd.DataFrame, specs) -> np.ndarray:
     return np.column_stack(cols)
 
 
-def _forest(n_estimators, seed, n_jobs):
+def residual_forest(n_estimators, seed, n_jobs):
+    """The random forest of the residual and of the gate's checks (one configuration for all of them)."""
     from sklearn.ensemble import RandomForestRegressor
 
     return RandomForestRegressor(n_estimators=n_estimators, min_samples_leaf=2, max_features=0.7,
@@ -480,8 +485,8 @@ def partial_r2(S, Z, ly, codes, *, rng, n_estimators=30, max_rows=4000, n_jobs=N
         splits = [(order[k:], order[:k])] if len(order) > k else []
     sse_scale = sse_full = 0.0
     for fit_rows, held in splits:
-        pred_s = _forest(n_estimators, seed, n_jobs).fit(S[fit_rows], ly[fit_rows]).predict(S[held])
-        pred_f = _forest(n_estimators, seed, n_jobs).fit(F[fit_rows], ly[fit_rows]).predict(F[held])
+        pred_s = residual_forest(n_estimators, seed, n_jobs).fit(S[fit_rows], ly[fit_rows]).predict(S[held])
+        pred_f = residual_forest(n_estimators, seed, n_jobs).fit(F[fit_rows], ly[fit_rows]).predict(F[held])
         sse_scale += float(np.sum((ly[held] - pred_s) ** 2))
         sse_full += float(np.sum((ly[held] - pred_f) ** 2))
     if not sse_scale > 0:
@@ -538,7 +543,7 @@ def extrapolation_ratio(S, Z, residual, codes, fractions, *, rng, n_estimators=3
     for folds in (cost_folds, data_folds):
         sse_forest = sse_zero = 0.0
         for held in folds:
-            pred = _forest(n_estimators, seed, n_jobs).fit(F[~held], residual[~held]).predict(F[held])
+            pred = residual_forest(n_estimators, seed, n_jobs).fit(F[~held], residual[~held]).predict(F[held])
             sse_forest += float(np.sum((residual[held] - pred) ** 2))
             sse_zero += float(np.sum(residual[held] ** 2))
         if sse_zero > 0:

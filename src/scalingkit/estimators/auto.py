@@ -41,6 +41,7 @@ from ._auto_features import (
     extrapolation_ratio,
     failed_rows,
     partial_r2,
+    residual_forest,
     scale_matrix,
     select_features,
     setting_matrix,
@@ -284,7 +285,8 @@ class AutoPredictor(BasePredictor):
                 self.gate_ *= float(np.clip(2.0 * (1.0 - self.extrapolation_ratio_), 0.0, 1.0))
                 if self.gate_ < 1e-3:
                     return self
-        self.residual_model_ = self._forest(rng).fit(np.column_stack([Z, S]), residual)
+        forest = residual_forest(self.n_estimators, int(rng.integers(2**31 - 1)), self.n_jobs)
+        self.residual_model_ = forest.fit(np.column_stack([Z, S]), residual)
         return self
 
     def _law_data(self, frame) -> np.ndarray:
@@ -305,12 +307,6 @@ class AutoPredictor(BasePredictor):
         self.law_prior_weights_ = self.law_.prior_weights.copy()
         self.law_cv_mse_ = self.law_.cv.mse.copy()
         self.law_reach_ = float(self.law_.cv.reach)
-
-    def _forest(self, rng):
-        from sklearn.ensemble import RandomForestRegressor
-
-        return RandomForestRegressor(n_estimators=self.n_estimators, min_samples_leaf=2, max_features=0.7,
-                                     random_state=int(rng.integers(2**31 - 1)), n_jobs=self.n_jobs)
 
     # -- prediction -----------------------------------------------------------------------------
     def predict_components(self, table) -> dict:

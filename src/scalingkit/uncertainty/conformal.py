@@ -365,9 +365,10 @@ class ExtrapolationConformal:
         reach = {"N": 0.0, "D": 0.0}  # farthest extrapolation of a scored row along each axis, in decades
         cuts = sorted({max(int(f * n_cfg), 1) for f in self.fractions} & set(range(1, n_cfg)))
         for k in progress_iter(cuts, description="conformal calibration", show=progress):
-            train, test = table.subset(codes < k), table.subset(codes >= k)
+            train, test, test_codes = table.subset(codes < k), table.subset(codes >= k), codes[codes >= k]
             if len(test) > self.max_rows:
-                test = test.subset(np.sort(rng.choice(len(test), self.max_rows, replace=False)))
+                pick = np.sort(rng.choice(len(test), self.max_rows, replace=False))
+                test, test_codes = test.subset(pick), test_codes[pick]
             est, _ = fit_quietly(clone(base), train)
             if est is None:
                 continue
@@ -379,7 +380,7 @@ class ExtrapolationConformal:
             reach["N"] = max(reach["N"], float(np.max(np.log10(test.N[ok]))) - fold_range.log_n)
             reach["D"] = max(reach["D"], float(np.max(np.log10(test.D[ok]))) - fold_range.log_d)
             D.append(self._distance(fold_range, test)[ok])
-            n_scored += int(np.unique(configurations(test.subset(np.flatnonzero(ok)))[0]).size)
+            n_scored += int(np.unique(test_codes[ok]).size)
             S.append(s[ok])
             W.append(np.full(ok.sum(), 1.0 / ok.sum()))
         prior = self.prior_growth * (TrainingRange.of(table).span_c if self.distance == "relative" else 1.0)
