@@ -102,23 +102,32 @@ def report(result, seconds: float, rhos, test_fraction: float) -> None:
     print(f"generality wall time: {seconds:.1f} s; fit seconds per method: {fit.round(1).to_dict()}")
 
 
+def add_generality_options(parser: argparse.ArgumentParser) -> None:
+    """The options of the generality checks (shared with bench/auto_rescal.py)."""
+    parser.add_argument("--sweeps", default="core", help="generality sweeps: 'core', 'all' or a comma-separated list")
+    parser.add_argument("--rhos", default="0.2,0.4,0.6,0.8", help="training budgets of the generality checks")
+    parser.add_argument("--test-fraction", type=float, default=0.1, help="held-out share of configurations")
+    parser.add_argument("--variant", action="append", default=[],
+                        help="extra auto variant NAME=KWARGS, e.g. 'soft=weighting=\"softmax\"'")
+
+
+def generality_options(args) -> tuple[tuple, list, list]:
+    """``(sweeps, rhos, variants)`` from the options of `add_generality_options`."""
+    sweeps = CORE if args.sweeps == "core" else CORE + EXTRA if args.sweeps == "all" else tuple(args.sweeps.split(","))
+    return sweeps, [float(r) for r in args.rhos.split(",")], [_parse_variant(v) for v in args.variant]
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=1, help="parallel workers over pairs (default 1)")
     parser.add_argument("--seed", type=int, default=0, help="Backtest random_state (default 0)")
-    parser.add_argument("--sweeps", default="core", help="'core', 'all' or a comma-separated list")
-    parser.add_argument("--rhos", default="0.2,0.4,0.6,0.8", help="training budgets")
-    parser.add_argument("--test-fraction", type=float, default=0.1, help="held-out share of configurations")
-    parser.add_argument("--variant", action="append", default=[],
-                        help="extra auto variant NAME=KWARGS, e.g. 'soft=weighting=\"softmax\"'")
+    add_generality_options(parser)
     parser.add_argument("--out", type=Path, default=None, help="write results.csv here")
     args = parser.parse_args(argv)
     pd.set_option("display.width", 200)
-    sweeps = CORE if args.sweeps == "core" else CORE + EXTRA if args.sweeps == "all" else tuple(args.sweeps.split(","))
-    rhos = [float(r) for r in args.rhos.split(",")]
+    sweeps, rhos, variants = generality_options(args)
     result, seconds = run_generality(sweeps, jobs=args.jobs, seed=args.seed, rhos=rhos,
-                                     test_fraction=args.test_fraction,
-                                     variants=[_parse_variant(v) for v in args.variant])
+                                     test_fraction=args.test_fraction, variants=variants)
     report(result, seconds, rhos, args.test_fraction)
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)

@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
-from auto_generality import CORE, EXTRA, _parse_variant, report, run_generality
+from auto_generality import add_generality_options, generality_options, report, run_generality
 
 from scalingkit.datasets import load_dataset
 from scalingkit.estimators import AutoPredictor
@@ -96,15 +96,11 @@ def main(argv=None) -> int:
                                                                               _DEFAULT_PUBLISHED)),
                         help="folder holding RQ1/raw_result of the ReScaL release")
     parser.add_argument("--no-generality", action="store_true", help="skip the generality checks")
-    parser.add_argument("--sweeps", default="core", help="generality sweeps: 'core', 'all' or a list")
-    parser.add_argument("--rhos", default="0.2,0.4,0.6,0.8", help="training budgets of the generality checks")
-    parser.add_argument("--test-fraction", type=float, default=0.1, help="held-out share in the generality checks")
-    parser.add_argument("--variant", action="append", default=[],
-                        help="extra auto variant NAME=KWARGS, e.g. 'soft=weighting=\"softmax\"'")
+    add_generality_options(parser)
     parser.add_argument("--out", type=Path, default=None, help="write per-pair tables as CSV here")
     args = parser.parse_args(argv)
     pd.set_option("display.width", 200)
-    variants = [_parse_variant(v) for v in args.variant]
+    sweeps, rhos, variants = generality_options(args)
 
     pairs, result, wall = run_rescal(args.jobs, args.published, args.seed, variants)
     for _, group in pairs.groupby("method", sort=False):
@@ -117,9 +113,6 @@ def main(argv=None) -> int:
         pairs.to_csv(args.out / "auto_rescal_pairs.csv", index=False)
 
     if not args.no_generality:
-        sweeps = CORE if args.sweeps == "core" else CORE + EXTRA if args.sweeps == "all" else tuple(
-            args.sweeps.split(","))
-        rhos = [float(r) for r in args.rhos.split(",")]
         gen, gen_wall = run_generality(sweeps, jobs=args.jobs, seed=args.seed, rhos=rhos,
                                        test_fraction=args.test_fraction, variants=variants)
         report(gen, gen_wall, rhos, args.test_fraction)
