@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -21,6 +22,13 @@ def _fast_methods(monkeypatch):
     monkeypatch.setattr(_registry, "_PREDICTORS", dict(_registry._PREDICTORS))
     register_predictor("loglinear_test", LogLinearPredictor, description="log-linear least squares (tests)")
     register_predictor("fast_kaplan", lambda: LawPredictor(law="kaplan", n_starts=8))
+    register_predictor("warning_test", _Warns, description="warns in fit (tests)")
+
+
+class _Warns(LogLinearPredictor):
+    def fit(self, table, y=None):
+        warnings.warn("only 3 configurations; the interval is thin", UserWarning, stacklevel=2)
+        return super().fit(table, y)
 
 
 def _args(csv, out, *extra):
@@ -56,6 +64,18 @@ def test_backtest_json_summary(invoke, runs_csv, tmp_path):
     assert payload["n_failed"] == 0
     assert set(payload["files"]) == {"results", "predictions", "ranks"}
     assert err == ""
+
+
+def test_backtest_prints_what_the_methods_warned(invoke, runs_csv, tmp_path):
+    out, err = invoke(_args(runs_csv, tmp_path / "bt", "--methods", "warning_test,loglinear_test", "--split",
+                            "compute", "--rho", "0.5,0.8", "--no-progress"))
+    assert "(2 fit(s)): UserWarning: only 3 configurations; the interval is thin" in " ".join(err.split())
+    assert "'warnings' column of results.csv" in err
+    results = pd.read_csv(tmp_path / "bt" / "results.csv", keep_default_na=False)
+    assert (results["warnings"] != "").sum() == 2
+    out, _ = invoke(_args(runs_csv, tmp_path / "bt2", "--methods", "warning_test", "--split", "compute",
+                          "--rho", "0.5", "--format", "json", "--no-progress"))
+    assert json.loads(out)["warnings"] == {"UserWarning: only 3 configurations; the interval is thin": 1}
 
 
 def test_backtest_group_split_on_a_missing_column_exits_2(invoke, runs_csv, tmp_path):

@@ -19,7 +19,7 @@ from scalingkit.estimators._auto_features import (
     select_features,
     unique_token_column,
 )
-from scalingkit.estimators._auto_law import CHINCHILLA_PRINTED, LawEnsemble
+from scalingkit.estimators._auto_law import CHINCHILLA_PRINTED, LawEnsemble, extrapolation_errors
 from scalingkit.exceptions import NotFittedError
 from scalingkit.laws import KAPLAN_PUBLISHED, get_law
 
@@ -155,6 +155,43 @@ def test_trust_in_cross_validated_weights_ends_at_the_validated_reach(pure_split
     trust = model.predict_components(queries)["trust"]
     np.testing.assert_allclose(trust, [1.0, 1.0, 1.0 / 3.0])
     np.testing.assert_array_equal(_fit(train, trust="full").predict_components(queries)["trust"], 1.0)
+
+
+class _Recorder:
+    """A member that predicts a constant and records the N and D of every fit."""
+
+    min_configs = 1
+
+    def __init__(self, log):
+        self.log = log
+
+    def clone(self):
+        return _Recorder(self.log)
+
+    def fit(self, X, y, weights):
+        self.log.append((np.unique(X["N"]), np.unique(X["D"])))
+        return self
+
+    def predict(self, X):
+        return np.full(np.shape(X["N"]), 2.0)
+
+
+def test_inner_folds_hold_out_larger_models_and_longer_runs():
+    N, D = (a.ravel() for a in np.meshgrid(N_GRID, D_GRID, indexing="ij"))
+    y, n = np.full(N.size, 2.5), np.ones(N.size)
+    log = []
+    cv = extrapolation_errors([_Recorder(log)], N, D, y, n, (0.5,), min_fit=1, axes=("N",))
+    assert cv.n_folds == 1
+    np.testing.assert_array_equal(log[0][0], N_GRID[:4])  # round(0.5 * 7) = 4 smallest N: every D
+    np.testing.assert_array_equal(log[0][1], D_GRID)
+    np.testing.assert_allclose(cv.mape, 0.2)
+    log.clear()
+    cv = extrapolation_errors([_Recorder(log)], N, D, y, n, (0.25, 0.5), min_fit=1, axes=("ND", "N", "D"))
+    assert cv.n_folds == 2 + 1 + 1  # 0.25 of 7 values leaves 2 < min_levels = 3 to fit on: no such fold by N or D
+    assert [f[1].size for f in log[2:]] == [7, 4]
+    np.testing.assert_array_equal(log[3][1], D_GRID[:4])
+    ordered = np.argsort(N * D, kind="stable")
+    assert log[0][0].size == np.unique(N[ordered[:12]]).size  # compute folds: the cheapest round(0.25 * 49)
 
 
 def test_without_inner_folds_the_prior_weights_are_used():
@@ -340,6 +377,10 @@ def test_identifier_and_outcome_rules():
     runs = np.repeat(np.arange(12), 2)
     seeds = np.tile(np.repeat([0, 1, 2], 2), 4)
     assert is_identifier(pd.Series(runs), "k", codes)
+    interleaved = np.random.default_rng(1).permutation(12)[runs]  # run numbers assigned in no order
+    assert is_identifier(pd.Series(interleaved), "k", codes)
+    shared = np.where(runs == 11, 0, runs)  # run 0's number also names a run of another configuration
+    assert not is_identifier(pd.Series(shared), "k", codes)
     assert not is_identifier(pd.Series(runs), "k")  # without configurations: repeated values
     assert not is_identifier(pd.Series(seeds), "seed", codes)
     assert not is_identifier(pd.Series(runs * 1000), "warmup_steps", codes)  # too large for a run number
@@ -445,6 +486,8 @@ def test_not_fitted_error():
     ("cv_fractions", (0.0, 0.5), "a non-empty tuple of floats in the range (0, 1)"),
     ("cv_fractions", (), "a non-empty tuple of floats in the range (0, 1)"),
     ("residual_check", "maybe", "one of 'extrapolation', 'none'"),
+    ("fold_axes", ("N", "N"), 'a non-empty tuple of distinct values among "ND", "N" and "D"'),
+    ("fold_axes", ("logN",), 'a non-empty tuple of distinct values among "ND", "N" and "D"'),
 ])
 def test_invalid_parameters(pure_split, param, value, expected):
     train, _ = pure_split

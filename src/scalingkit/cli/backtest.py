@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import typer
@@ -178,13 +179,15 @@ def _with_intervals(predictors: dict, level, method: str, prior_weight: float = 
 def _report(result, paths: dict, split: str, fmt: str) -> None:
     summary = result.summary()
     n_failed = int((result.results["error"] != "").sum())
+    warned = _distinct_warnings(result.results)
     if fmt == "json":
         records = [{k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
                    for row in summary.to_dict("records")]
         emit_json({"summary": records, "n_fits": len(result.results), "n_failed": n_failed,
-                   "files": {k: str(v) for k, v in paths.items()}})
+                   "warnings": warned, "files": {k: str(v) for k, v in paths.items()}})
         return
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     n_pairs = len(result.results.drop_duplicates(["dataset", "split"]))
@@ -206,6 +209,26 @@ def _report(result, paths: dict, split: str, fmt: str) -> None:
         Console(stderr=True, highlight=False).print(
             f"[yellow]warning:[/yellow] {n_failed} of {len(result.results)} fits failed; "
             "see the 'error' column of results.csv")
+    if warned:
+        console = Console(stderr=True, highlight=False, soft_wrap=True)
+        for message, count in list(warned.items())[:_SHOWN_WARNINGS]:
+            console.print(f"[yellow]warning[/yellow] ({count} fit(s)): {escape(message)}")
+        more = len(warned) - _SHOWN_WARNINGS
+        tail = f"{more} more distinct warning(s); " if more > 0 else ""
+        console.print(f"{tail}see the 'warnings' column of results.csv")
+
+
+#: Distinct warnings printed after the table (all of them are in results.csv).
+_SHOWN_WARNINGS = 3
+
+
+def _distinct_warnings(results) -> dict:
+    """Each distinct warning of the fits (results' ``warnings`` column, "; "-joined) and its count."""
+    counts: dict = {}
+    for cell in results["warnings"].fillna(""):
+        for message in dict.fromkeys(m.strip() for m in re.split(r"; (?=\w+: )", str(cell)) if m.strip()):
+            counts[message] = counts.get(message, 0) + 1
+    return counts
 
 
 def _fmt(value, pattern: str) -> str:

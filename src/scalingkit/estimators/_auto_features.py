@@ -281,12 +281,11 @@ def is_identifier(col: pd.Series, name: str, codes=None) -> bool:
 
     - has a distinct value in every row: a row number, possibly of a larger table; or
     - given the configuration ``codes`` of the rows (at least three configurations),
-      has more distinct values than there are configurations and gives each
-      configuration its own block of values: run numbers (several runs per
-      configuration, each with its checkpoints). A setting such as a seed or a warm-up
+      has more distinct values than there are configurations, each value occurring in
+      one configuration only: run numbers (several runs per configuration, each with its
+      checkpoints), in blocks or interleaved. A setting such as a seed or a warm-up
       length repeats across configurations, and checkpoint steps of different
-      configurations overlap. Run numbers interleaved across configurations are not
-      recognised.
+      configurations overlap.
 
     Examples
     --------
@@ -306,11 +305,11 @@ def is_identifier(col: pd.Series, name: str, codes=None) -> bool:
         return True
     if codes is None:
         return False
-    spans = pd.Series(x).groupby(np.asarray(codes)).agg(["min", "max"]).sort_values("min")
-    if len(spans) < 3 or distinct <= len(spans):
+    codes = np.asarray(codes)
+    if np.unique(codes).size < 3 or distinct <= np.unique(codes).size:
         return False
-    # run numbers come in blocks: each configuration's numbers lie between the neighbours' (checkpoint steps overlap)
-    return bool(np.all(spans["min"].to_numpy()[1:] > spans["max"].to_numpy()[:-1]))
+    # run numbers nest in configurations; settings and checkpoint steps recur across them
+    return bool(pd.Series(codes).groupby(x).nunique().max() == 1)
 
 
 def is_outcome(name: str, target: str, units=None) -> bool:

@@ -21,7 +21,11 @@ Weights
 The candidates are scored by *extrapolation cross-validation inside the training
 set*, the same shape as the real task: refit on the cheapest ``q`` of the training
 configurations by ``N D`` (``q`` in ``cv_fractions``), predict the costlier ones, and
-average the squared relative errors (each fold counting once). The default weights
+average the squared relative errors (each fold counting once). Because a forecast goes
+to a larger model, to more tokens or to both, folds also hold out the largest ``1 - q``
+of the distinct N values (and, separately, of the distinct D values) whenever at least
+``min_levels`` values remain to fit on: a law whose N (D) term extrapolates badly is
+caught even when the costliest configurations grow along the other axis. The default weights
 are inversely proportional to that mean squared error (Bates and Granger 1969); a
 softmax of the inner MAPE (ReScaL's rule, with inner instead of random folds) is
 available.
@@ -267,11 +271,39 @@ class InnerCV(NamedTuple):
     reach: float
 
 
-def extrapolation_errors(members, N, D, y, n, fractions, *, min_fit: int = 7) -> InnerCV:
+def _folds(N, D, fractions, axes, min_levels):
+    """(fit, validation) index pairs of the inner extrapolation folds, one per axis and fraction."""
+    m = len(N)
+    logc = np.log10(N * D)
+    out = []
+    for axis in axes:
+        if axis == "ND":
+            order = np.argsort(logc, kind="stable")
+            for q in fractions:
+                j = int(round(q * m))
+                if 0 < j < m:
+                    out.append((order[:j], order[j:]))
+            continue
+        key = N if axis == "N" else D
+        levels = np.unique(key)
+        for q in fractions:
+            k = int(round(q * levels.size))
+            if k < min_levels or k >= levels.size:
+                continue
+            fit = np.flatnonzero(key < levels[k])
+            out.append((fit, np.flatnonzero(key >= levels[k])))
+    return out
+
+
+def extrapolation_errors(members, N, D, y, n, fractions, *, min_fit: int = 7, axes=("ND",),
+                         min_levels: int = 3) -> InnerCV:
     """Inner extrapolation cross-validation of fitted ``members``.
 
     For each ``q`` in ``fractions`` a clone of every member is refitted on the cheapest
     ``round(q m)`` of the ``m`` configurations (by ``N D``) and predicts the others.
+    With ``"N"`` (``"D"``) in ``axes``, folds also hold out the configurations at the
+    largest ``1 - q`` of the distinct N (D) values, when at least ``min_levels`` values
+    remain to fit on.
 
     Parameters
     ----------
@@ -285,21 +317,21 @@ def extrapolation_errors(members, N, D, y, n, fractions, *, min_fit: int = 7) ->
         Fewest configurations a fold is refitted on (a five-parameter law with two
         degrees of freedom to spare); a fold also needs every member's ``min_configs``,
         so that all candidates are scored on the same folds.
+    axes : tuple of {"ND", "N", "D"}, default=("ND",)
+        Orderings of the folds: by compute ``N D``, by N, by D.
+    min_levels : int, default=3
+        Distinct N (D) values a fold ordered by N (D) must keep to fit on.
 
     Returns
     -------
     InnerCV
     """
-    m = len(y)
     logc = np.log10(N * D)
-    order = np.argsort(logc, kind="stable")
     sq, ab, folds, reach = np.zeros(len(members)), np.zeros(len(members)), 0, 0.0
     min_fit = max([min_fit, *(member.min_configs for member in members)])
-    for q in fractions:
-        j = int(round(q * m))
-        if j < min_fit or j >= m:
+    for fit, val in _folds(N, D, fractions, axes, min_levels):
+        if fit.size < min_fit or val.size == 0:
             continue
-        fit, val = order[:j], order[j:]
         Xf, Xv, wv = {"N": N[fit], "D": D[fit]}, {"N": N[val], "D": D[val]}, n[val] / n[val].sum()
         for k, member in enumerate(members):
             e = _relative_errors(member.clone().fit(Xf, y[fit], n[fit]), Xv, y[val])
@@ -340,7 +372,10 @@ class LawEnsemble:
         Include the free Chinchilla fit among the candidates (never with ``"in-sample"``,
         where nothing would validate it).
     cv_fractions : tuple of float, default=(0.25, 0.5)
-        Shares of the configurations each inner fold is refitted on.
+        Shares of the configurations (of the distinct N or D values, for folds ordered
+        by N or D) each inner fold is refitted on.
+    axes : tuple of {"ND", "N", "D"}, default=("ND", "N", "D")
+        Orderings of the inner folds (see `extrapolation_errors`).
 
     Attributes (after `fit`)
     ------------------------
@@ -358,9 +393,10 @@ class LawEnsemble:
     """
 
     def __init__(self, *, weighting: str = "inverse-mse", trust: str = "validated", T: float = 0.1, top_k: int = 5,
-                 box: float = 0.3, min_levels: int = 3, free: bool = True, cv_fractions=(0.25, 0.5)):
+                 box: float = 0.3, min_levels: int = 3, free: bool = True, cv_fractions=(0.25, 0.5),
+                 axes=("ND", "N", "D")):
         self.weighting, self.trust, self.T, self.top_k, self.box = weighting, trust, T, top_k, box
-        self.min_levels, self.free, self.cv_fractions = min_levels, free, tuple(cv_fractions)
+        self.min_levels, self.free, self.cv_fractions, self.axes = min_levels, free, tuple(cv_fractions), tuple(axes)
 
     def _candidates(self, N, D):
         ok = {"N": np.unique(N).size >= self.min_levels, "D": np.unique(D).size >= self.min_levels}
@@ -393,7 +429,8 @@ class LawEnsemble:
         nan = np.full(len(members), np.nan)
         self.cv = InnerCV(nan, nan.copy(), 0, 0.0)
         if self.weighting != "in-sample":
-            self.cv = extrapolation_errors(members, N, D, y, n, self.cv_fractions)
+            self.cv = extrapolation_errors(members, N, D, y, n, self.cv_fractions, axes=self.axes,
+                                           min_levels=self.min_levels)
         if self.cv.n_folds > 0:  # ReScaL scores its members by cross-validation too (random folds there)
             self.prior_weights = _softmax_weights(np.where(bounded, self.cv.mape, np.inf), self.T)
         self.weights = self._cv_weights()

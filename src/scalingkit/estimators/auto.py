@@ -60,6 +60,12 @@ __all__ = ["AutoPredictor"]
 _GATE_TREES = 30
 
 
+def _axes(v):
+    ok = (isinstance(v, (tuple, list)) and len(v) > 0 and len(set(v)) == len(v)
+          and all(a in ("ND", "N", "D") for a in v))
+    return ok, 'a non-empty tuple of distinct values among "ND", "N" and "D"'
+
+
 def _fractions(v):
     ok = isinstance(v, (tuple, list)) and len(v) > 0 and all(
         isinstance(q, Real) and not isinstance(q, bool) and 0 < q < 1 for q in v)
@@ -91,7 +97,8 @@ class AutoPredictor(BasePredictor):
         Include a free Chinchilla fit (Huber on log loss) among the law candidates.
     cv_fractions : tuple of float, default=(0.25, 0.5)
         Inner folds: every candidate is refitted on the cheapest ``q`` of the training
-        configurations by ``N D`` and scored on the costlier ones.
+        configurations by ``N D`` and scored on the costlier ones (on the smallest ``q``
+        of the distinct N or D values, for folds ordered by N or D).
     effective_data : bool, default=True
         With a unique-tokens column (``unique_tokens`` or ``uD``), let the laws read the
         effective tokens of Muennighoff et al. (2023) instead of D.
@@ -121,6 +128,10 @@ class AutoPredictor(BasePredictor):
         folds over that of no residual (`extrapolation_ratio`): a residual that does not
         remove at least half of that error fades, one that adds error is dropped;
         ``"none"``: no check.
+    fold_axes : tuple of {"ND", "N", "D"}, default=("ND", "N", "D")
+        Orderings of the law candidates' inner folds: by compute ``N D``, and by N and by
+        D alone (held-out larger models, held-out longer runs; each used when at least
+        ``min_levels`` distinct values remain to fit on).
 
     Attributes
     ----------
@@ -200,13 +211,13 @@ class AutoPredictor(BasePredictor):
         "box": real_in(0, math.inf), "top_k": int_at_least(1), "min_levels": int_at_least(2),
         "max_confounding": real_in(0, 1, low_open=False), "gate_threshold": real_in(0, 1, low_open=False),
         "gate_steepness": real_in(0, math.inf), "n_estimators": int_at_least(1), "max_gate_rows": int_at_least(10),
-        "residual_check": one_of("extrapolation", "none"),
+        "residual_check": one_of("extrapolation", "none"), "fold_axes": _axes,
     }
 
     def __init__(self, *, random_state=None, weighting="inverse-mse", trust="validated", T=0.1, free_law=True,
                  cv_fractions=(0.25, 0.5), effective_data=True, box=0.3, top_k=5, min_levels=3, max_confounding=0.5,
                  gate_threshold=0.5, gate_steepness=20.0, n_estimators=200, max_gate_rows=4000, n_jobs=None,
-                 residual_check="extrapolation"):
+                 residual_check="extrapolation", fold_axes=("ND", "N", "D")):
         self.random_state = random_state
         self.weighting = weighting
         self.trust = trust
@@ -224,6 +235,7 @@ class AutoPredictor(BasePredictor):
         self.max_gate_rows = max_gate_rows
         self.n_jobs = n_jobs
         self.residual_check = residual_check
+        self.fold_axes = fold_axes
 
     # -- fitting ------------------------------------------------------------------------------
     def fit(self, table, y=None):
@@ -301,7 +313,7 @@ class AutoPredictor(BasePredictor):
         with one_blas_thread():  # tiny linear algebra: threads only contend
             self.law_ = LawEnsemble(weighting=self.weighting, trust=self.trust, T=self.T, top_k=self.top_k,
                                     box=self.box, min_levels=self.min_levels, free=self.free_law,
-                                    cv_fractions=self.cv_fractions).fit(N, D, y)
+                                    cv_fractions=self.cv_fractions, axes=self.fold_axes).fit(N, D, y)
         self.law_members_ = [m.name for m in self.law_.members]
         self.law_weights_ = self.law_.weights.copy()
         self.law_prior_weights_ = self.law_.prior_weights.copy()
