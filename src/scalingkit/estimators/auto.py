@@ -5,7 +5,8 @@
 - ``f`` is a weighted set of law candidates: zoo laws fitted in boxes around their
   published constants (ReScaL's shrunk members) and a free Chinchilla fit (Huber on log
   loss). Each is refitted on the cheapest part of the training configurations and scored
-  on the costlier ones (inner extrapolation cross-validation, the shape of the real task);
+  on the costlier ones, and likewise on the smaller models (shorter runs) and scored on
+  the larger (longer) ones (inner extrapolation cross-validation, the shape of the real task);
   the weights are inversely proportional to that error, and beyond the farthest
   extrapolation the inner folds validated they give way, in proportion, to ReScaL's
   near-flat softmax weights of the shrunk members (the prior);
