@@ -59,9 +59,9 @@ _IDENTIFIER_NAME = re.compile(r"^(unnamed:?\s*\d*|index|idx|id|row|row_?(id|inde
                               r"run|run_?(no|num(ber)?|idx|index)|level_\d+|.*[_ ]id|(.*[_ ])?(split|fold))$",
                               re.IGNORECASE)
 
-#: Words that mark a column as an outcome of the run (a loss, a score), not a setting.
 #: Words that mark a run that did not train normally (outcomes too; see `failed_rows`).
 _FAILURE_WORDS = r"diverged|divergence|crashed|failed"
+#: Words that mark a column as an outcome of the run (a loss, a score), not a setting.
 _OUTCOME_WORDS = re.compile(r"(^|[_\W])(loss|losses|ppl|perplexity|acc|accuracy|bpb|bpc|score|lo95|hi95|"
                             rf"err|error|{_FAILURE_WORDS})([_\W]|$)", re.IGNORECASE)
 #: Words that make a loss-named column a setting: the weight of an auxiliary loss (``z_loss_coef``).
@@ -305,11 +305,11 @@ def is_identifier(col: pd.Series, name: str, codes=None) -> bool:
         return True
     if codes is None:
         return False
-    codes = np.asarray(codes)
-    if np.unique(codes).size < 3 or distinct <= np.unique(codes).size:
+    n_configs = np.unique(codes).size
+    if n_configs < 3 or distinct <= n_configs:
         return False
     # run numbers nest in configurations; settings and checkpoint steps recur across them
-    return bool(pd.Series(codes).groupby(x).nunique().max() == 1)
+    return bool(pd.Series(np.asarray(codes)).groupby(x).nunique().max() == 1)
 
 
 def is_outcome(name: str, target: str, units=None) -> bool:

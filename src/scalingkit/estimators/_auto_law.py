@@ -270,11 +270,16 @@ class InnerCV(NamedTuple):
     n_folds: int
     reach: float
 
+    @classmethod
+    def empty(cls, n_members: int) -> InnerCV:
+        """The scores of ``n_members`` members when no fold could be formed."""
+        nan = np.full(n_members, np.nan)
+        return cls(nan, nan.copy(), 0, 0.0)
 
-def _folds(N, D, fractions, axes, min_levels):
+
+def _folds(N, D, logc, fractions, axes, min_levels):
     """(fit, validation) index pairs of the inner extrapolation folds, one per axis and fraction."""
     m = len(N)
-    logc = np.log10(N * D)
     out = []
     for axis in axes:
         if axis == "ND":
@@ -329,7 +334,7 @@ def extrapolation_errors(members, N, D, y, n, fractions, *, min_fit: int = 7, ax
     logc = np.log10(N * D)
     sq, ab, folds, reach = np.zeros(len(members)), np.zeros(len(members)), 0, 0.0
     min_fit = max([min_fit, *(member.min_configs for member in members)])
-    for fit, val in _folds(N, D, fractions, axes, min_levels):
+    for fit, val in _folds(N, D, logc, fractions, axes, min_levels):
         if fit.size < min_fit or val.size == 0:
             continue
         Xf, Xv, wv = {"N": N[fit], "D": D[fit]}, {"N": N[val], "D": D[val]}, n[val] / n[val].sum()
@@ -341,8 +346,7 @@ def extrapolation_errors(members, N, D, y, n, fractions, *, min_fit: int = 7, ax
         folds += 1
         reach = max(reach, float(logc[val].max() - logc[fit].max()))
     if folds == 0:
-        nan = np.full(len(members), np.nan)
-        return InnerCV(nan, nan.copy(), 0, 0.0)
+        return InnerCV.empty(len(members))
     return InnerCV(sq / folds, ab / folds, folds, reach)
 
 
@@ -424,15 +428,12 @@ class LawEnsemble:
             m.fit(X, y, n)
         self.members = members
         self.in_sample = np.array([float(np.sum(n * np.abs(_relative_errors(m, X, y))) / n.sum()) for m in members])
+        self.cv = InnerCV.empty(len(members)) if self.weighting == "in-sample" else extrapolation_errors(
+            members, N, D, y, n, self.cv_fractions, axes=self.axes, min_levels=self.min_levels)
+        # ReScaL scores its members by cross-validation too (random folds there); in-sample MAPE without folds
+        scores = self.cv.mape if self.cv.n_folds > 0 else self.in_sample
         bounded = np.array([isinstance(m, BoundedMember) for m in members])
-        self.prior_weights = _softmax_weights(np.where(bounded, self.in_sample, np.inf), self.T)
-        nan = np.full(len(members), np.nan)
-        self.cv = InnerCV(nan, nan.copy(), 0, 0.0)
-        if self.weighting != "in-sample":
-            self.cv = extrapolation_errors(members, N, D, y, n, self.cv_fractions, axes=self.axes,
-                                           min_levels=self.min_levels)
-        if self.cv.n_folds > 0:  # ReScaL scores its members by cross-validation too (random folds there)
-            self.prior_weights = _softmax_weights(np.where(bounded, self.cv.mape, np.inf), self.T)
+        self.prior_weights = _softmax_weights(np.where(bounded, scores, np.inf), self.T)
         self.weights = self._cv_weights()
         self.log_c_max = float(np.log10(N * D).max())
         self.n_rows = int(rows.size)
