@@ -42,12 +42,10 @@ def ncpl(
     chosen = tuple(d.strip() for d in datasets.split(",") if d.strip()) if datasets else DATASETS
     results = reproduce_ncpl(out, datasets=chosen, neural=neural, log=log)
     wall = time.perf_counter() - t0
+    written = [str(out / name) for name in ("results.csv", "regret.csv", "shrinkage.csv") if (out / name).is_file()]
     if fmt == "json":
-        emit_json({"results": results.to_dict(orient="records"), "wall_seconds": round(wall, 1),
-                   "files": [str(out / name) for name in ("results.csv", "regret.csv", "shrinkage.csv")
-                             if (out / name).is_file()]})
+        emit_json({"results": results.to_dict(orient="records"), "wall_seconds": round(wall, 1), "files": written})
         return 0
     typer.echo(results.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
-    written = [str(out / name) for name in ("results.csv", "regret.csv", "shrinkage.csv") if (out / name).is_file()]
     typer.echo(f"done in {wall:.1f} s; wrote {', '.join(written)}")
     return 0

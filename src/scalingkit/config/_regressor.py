@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from .._optional import optional_module_for
+from .._threads import one_thread
 from ..estimators import BasePredictor, LawPredictor, check_is_fitted
 from ._features import ConfigFeatures, select_columns, steplaw_optimum
 from ._landscape import fit_landscape
@@ -187,7 +188,7 @@ class ConfigRegressor(BasePredictor):
     def fit(self, table, y=None):
         """Fit the three stages on ``table`` (a RunsTable, or a DataFrame with a ``loss`` column)."""
         self._validate_params()
-        with _single_thread():
+        with one_thread():
             return self._fit(table, y)
 
     def _fit(self, table, y):
@@ -317,7 +318,7 @@ class ConfigRegressor(BasePredictor):
     def predict(self, table) -> np.ndarray:
         """Predicted final loss of every run (the table's target column is never read)."""
         check_is_fitted(self)
-        with _single_thread():
+        with one_thread():
             return self._predict(_frame_of(table))
 
     def _predict(self, frame):
@@ -356,18 +357,6 @@ class _Average:
 
     def predict(self, X):
         return np.mean([m.predict(X) for m in self.models], axis=0)
-
-
-def _single_thread():
-    """Small data: threads only add overhead (and stall badly on a shared, busy CPU)."""
-    try:
-        import sklearn.ensemble  # noqa: F401 - load its OpenMP runtime first, or the limit misses it
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - scikit-learn missing: the fit will say which extra to install
-        import contextlib
-
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=1)
 
 
 def _nan_codes(X, categorical):
